@@ -1,0 +1,396 @@
+#include "httpclient.h"
+#include "httpworker_p.h"
+
+#include <QDateTime>
+#include <QLoggingCategory>
+#include <QNetworkReply>
+#include <QSslSocket>
+#include <QThread>
+
+Q_LOGGING_CATEGORY(lcNet, "exdash.net", QtWarningMsg)
+
+namespace {
+
+QString originOf(const QUrl &url)
+{
+    const bool tls = url.scheme() == QLatin1String("https");
+    return QStringLiteral("%1://%2:%3")
+        .arg(url.scheme().toLower(), url.host().toLower())
+        .arg(url.port(tls ? 443 : 80));
+}
+
+QString hostOf(const QUrl &url)
+{
+    const bool tls = url.scheme() == QLatin1String("https");
+    return QStringLiteral("%1:%2").arg(url.host().toLower()).arg(url.port(tls ? 443 : 80));
+}
+
+// Mirrors how Qt keys its connection pools: HTTP/2 permission and the verify name are part of the key, so the
+// no-reuse arm, which sets a verify name, never lands on a pooled connection.
+QByteArray poolKey(const Dispatch &d)
+{
+    QByteArray key = originOf(d.request.url).toLatin1();
+    if (d.arm == ReuseMode::NoReuse)
+        return key + "|no-reuse";
+    return key + (d.request.allowHttp2 ? "|h2" : "|h1");
+}
+
+NetError classify(QNetworkReply::NetworkError error)
+{
+    switch (error) {
+    case QNetworkReply::NoError:
+        return NetError::None;
+    case QNetworkReply::OperationCanceledError:
+    case QNetworkReply::TimeoutError:
+        return NetError::Timeout; // Qt's transfer timeout ends as OperationCanceledError; we never abort
+                                  // otherwise
+    case QNetworkReply::SslHandshakeFailedError:
+        return NetError::Tls;
+    case QNetworkReply::ConnectionRefusedError:
+        return NetError::ConnectionRefused;
+    case QNetworkReply::HostNotFoundError:
+        return NetError::HostNotFound;
+    case QNetworkReply::RemoteHostClosedError:
+        return NetError::ConnectionClosed;
+    default:
+        return NetError::Network;
+    }
+}
+
+} // namespace
+
+QByteArray HttpResponse::header(const QByteArray &name) const
+{
+    for (const auto &[key, value] : headers) {
+        if (key.compare(name, Qt::CaseInsensitive) == 0)
+            return value;
+    }
+    return {};
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+QNetworkReply *ObservableNetworkAccessManager::createRequest(Operation op, const QNetworkRequest &request,
+                                                             QIODevice *data)
+{
+    QNetworkReply *reply = QNetworkAccessManager::createRequest(op, request, data);
+    if (request.url().scheme().startsWith(QLatin1String("preconnect-")))
+        emit preconnectCreated(reply);
+    return reply;
+}
+
+HttpWorker::HttpWorker(QObject *parent)
+    : QObject(parent)
+{
+    m_clock.start();
+}
+
+ObservableNetworkAccessManager *HttpWorker::manager()
+{
+    // Created on first use, so that it belongs to the worker thread.
+    if (!m_manager) {
+        m_manager = new ObservableNetworkAccessManager(this);
+        m_manager->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
+        connect(m_manager, &ObservableNetworkAccessManager::preconnectCreated, this,
+                [this](QNetworkReply *reply) {
+                    if (m_pendingWarmUp) {
+                        track(reply, *m_pendingWarmUp);
+                        m_pendingWarmUp = nullptr;
+                    }
+                });
+    }
+    return m_manager;
+}
+
+void HttpWorker::start(const Dispatch &d)
+{
+    QNetworkRequest request(d.request.url);
+    request.setTransferTimeout(d.timeoutMs);
+    for (const auto &[name, value] : d.request.headers)
+        request.setRawHeader(name, value);
+    if (!d.ssl.isNull())
+        request.setSslConfiguration(d.ssl);
+    if (d.arm == ReuseMode::NoReuse) {
+        request.setRawHeader("Connection", "close");
+        request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+        request.setPeerVerifyName(d.request.url.host());
+    } else {
+        request.setAttribute(QNetworkRequest::Http2AllowedAttribute, d.request.allowHttp2);
+        request.setAttribute(QNetworkRequest::ConnectionCacheExpiryTimeoutSecondsAttribute,
+                             d.keepAliveIdleSeconds);
+    }
+
+    m_tracker.created(d.id, poolKey(d), now());
+    QNetworkReply *reply = manager()->sendCustomRequest(request, d.request.method, d.request.body);
+    track(reply, d);
+}
+
+void HttpWorker::warmUp(const Dispatch &d)
+{
+    const QUrl &url = d.request.url;
+    QSslConfiguration ssl = d.ssl.isNull() ? QSslConfiguration::defaultConfiguration() : d.ssl;
+    // A default configuration would warm the HTTP/2-disallowed pool, which pooled requests do not use.
+    ssl.setAllowedNextProtocols(
+        d.request.allowHttp2
+            ? QList<QByteArray> {QSslConfiguration::ALPNProtocolHTTP2, QSslConfiguration::NextProtocolHttp1_1}
+            : QList<QByteArray> {QSslConfiguration::NextProtocolHttp1_1});
+    m_tracker.created(d.id, poolKey(d), now());
+    manager()->setTransferTimeout(d.timeoutMs);
+    m_pendingWarmUp = &d;
+    manager()->connectToHostEncrypted(url.host(), quint16(url.port(443)), ssl);
+    if (m_pendingWarmUp) {
+        // Qt created no request (an unusable origin): end the warm-up as failed rather than leave it pending.
+        m_pendingWarmUp = nullptr;
+        HttpResponse response;
+        response.sample.id = d.id;
+        response.sample.warmUp = true;
+        response.sample.exchange = d.request.exchange;
+        response.sample.endpoint = QStringLiteral("warm-up");
+        response.sample.host = hostOf(url);
+        response.sample.error = NetError::Network;
+        response.sample.errorText = QStringLiteral("cannot open a connection to %1").arg(url.toString());
+        m_tracker.finish(d.id, now(), {}, &response.sample);
+        emit finished(d.id, response);
+    }
+}
+
+void HttpWorker::track(QNetworkReply *reply, const Dispatch &d)
+{
+    InFlight flight;
+    flight.dispatch = d;
+    flight.wallStartMs = QDateTime::currentMSecsSinceEpoch();
+    m_inFlight.insert(reply, flight);
+    const quint64 id = d.id;
+
+    connect(reply, &QNetworkReply::socketStartedConnecting, this,
+            [this, id] { m_tracker.socketStartedConnecting(id, now()); });
+    connect(reply, &QNetworkReply::encrypted, this, [this, id] { m_tracker.encrypted(id, now()); });
+    connect(reply, &QNetworkReply::requestSent, this, [this, id] { m_tracker.requestSent(id, now()); });
+    connect(reply, &QNetworkReply::metaDataChanged, this, [this, id, reply] {
+        m_tracker.headersReceived(id, now());
+        auto it = m_inFlight.find(reply);
+        const QVariant length = reply->header(QNetworkRequest::ContentLengthHeader);
+        if (it != m_inFlight.end() && length.isValid() && length.toLongLong() > it->dispatch.maxResponseBytes)
+            abortTooLarge(reply, *it);
+    });
+    connect(reply, &QNetworkReply::readyRead, this, [this, reply] { readBody(reply); });
+    connect(reply, &QNetworkReply::finished, this, [this, reply] { complete(reply); });
+}
+
+void HttpWorker::readBody(QNetworkReply *reply)
+{
+    auto it = m_inFlight.find(reply);
+    if (it == m_inFlight.end() || it->tooLarge || !reply->isOpen())
+        return;
+    const QByteArray chunk = reply->readAll();
+    it->bytesReceived += chunk.size();
+    if (it->bytesReceived > it->dispatch.maxResponseBytes) {
+        abortTooLarge(reply, *it);
+        return;
+    }
+    it->body += chunk;
+}
+
+void HttpWorker::abortTooLarge(QNetworkReply *reply, InFlight &flight)
+{
+    flight.tooLarge = true;
+    flight.body.clear();
+    reply->abort();
+}
+
+void HttpWorker::complete(QNetworkReply *reply)
+{
+    auto it = m_inFlight.find(reply);
+    if (it == m_inFlight.end())
+        return;
+    readBody(reply);
+    InFlight flight = std::move(*it);
+    m_inFlight.erase(it);
+    reply->deleteLater();
+
+    const Dispatch &d = flight.dispatch;
+    HttpResponse response;
+    RequestSample &s = response.sample;
+    s.id = d.id;
+    s.exchange = d.request.exchange;
+    s.endpoint = d.warmUp ? QStringLiteral("warm-up") : d.request.endpoint;
+    s.host = hostOf(d.request.url);
+    s.method = d.warmUp ? QByteArray() : d.request.method;
+    s.warmUp = d.warmUp;
+    s.reuse = d.arm;
+    s.startedAtMsSinceEpoch = flight.wallStartMs;
+    s.bytesReceived = flight.bytesReceived;
+
+    const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
+    s.httpStatus = status.isValid() ? status.toInt() : 0;
+    if (reply->attribute(QNetworkRequest::Http2WasUsedAttribute).toBool())
+        s.protocol = HttpProtocol::Http2;
+    else if (s.httpStatus > 0)
+        s.protocol = HttpProtocol::Http1;
+
+    if (flight.tooLarge) {
+        s.error = NetError::TooLarge;
+        s.errorText = QStringLiteral("response larger than %1 bytes, aborted").arg(d.maxResponseBytes);
+    } else if (s.httpStatus >= 400) {
+        s.error = NetError::HttpStatus;
+        s.errorText = QStringLiteral("HTTP %1 %2")
+                          .arg(s.httpStatus)
+                          .arg(QString::fromLatin1(
+                              reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray()));
+    } else {
+        s.error = classify(reply->error());
+        if (s.error == NetError::Timeout)
+            s.errorText = QStringLiteral("no data for %1 ms").arg(d.timeoutMs);
+        else if (s.error != NetError::None)
+            s.errorText = reply->errorString();
+    }
+
+    ConnectionTracker::Outcome outcome;
+    outcome.tls = d.request.url.scheme() == QLatin1String("https");
+    outcome.http2 = s.protocol == HttpProtocol::Http2;
+    outcome.failed = s.error != NetError::None && s.error != NetError::HttpStatus;
+    m_tracker.finish(d.id, now(), outcome, &s);
+
+    if (s.error == NetError::None || s.error == NetError::HttpStatus) {
+        response.body = std::move(flight.body);
+        response.headers = reply->rawHeaderPairs();
+    }
+    qCDebug(lcNet).noquote() << s.exchange << s.endpoint << s.host << nameOf(s.reuse) << nameOf(s.connection)
+                             << nameOf(s.protocol) << s.httpStatus << QString::number(s.totalMs(), 'f', 2)
+                             << "ms" << s.errorText;
+    emit finished(d.id, response);
+}
+
+void HttpWorker::shutdown()
+{
+    for (auto it = m_inFlight.begin(); it != m_inFlight.end(); ++it) {
+        disconnect(it.key(), nullptr, this, nullptr);
+        it.key()->abort();
+        it.key()->deleteLater();
+    }
+    m_inFlight.clear();
+    delete m_manager;
+    m_manager = nullptr;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+HttpClient::HttpClient(QObject *parent)
+    : QObject(parent)
+    , m_thread(new QThread(this))
+    , m_worker(new HttpWorker)
+{
+    qRegisterMetaType<HttpResponse>();
+    qRegisterMetaType<RequestSample>();
+    m_thread->setObjectName(QStringLiteral("exdash-net"));
+    m_worker->moveToThread(m_thread);
+    connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    connect(m_worker, &HttpWorker::finished, this, &HttpClient::onWorkerFinished);
+    m_thread->start();
+}
+
+HttpClient::~HttpClient()
+{
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker] { worker->shutdown(); }, Qt::BlockingQueuedConnection);
+    m_thread->quit();
+    m_thread->wait();
+}
+
+quint64 HttpClient::dispatch(const HttpRequest &request, const QObject *context,
+                             std::function<void(const HttpResponse &)> onFinished)
+{
+    Dispatch d;
+    d.id = m_nextId++;
+    d.request = request;
+    d.arm = m_arm;
+    d.timeoutMs = request.timeoutMs > 0 ? request.timeoutMs : m_timeoutMs;
+    d.maxResponseBytes = request.maxResponseBytes > 0 ? request.maxResponseBytes : m_maxResponseBytes;
+    d.keepAliveIdleSeconds = m_keepAliveIdleSeconds;
+    d.ssl = sslConfigurationFor(request.url);
+
+    Pending pending;
+    pending.context = context;
+    pending.hasContext = context != nullptr;
+    pending.onFinished = std::move(onFinished);
+    m_pending.insert(d.id, std::move(pending));
+
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker, d] { worker->start(d); }, Qt::QueuedConnection);
+    return d.id;
+}
+
+quint64 HttpClient::warmUp(const QUrl &origin, const QString &exchange, bool allowHttp2)
+{
+    Dispatch d;
+    d.id = m_nextId++;
+    d.request.exchange = exchange;
+    d.request.url = origin;
+    d.request.allowHttp2 = allowHttp2;
+    d.arm = ReuseMode::Pooled;
+    d.timeoutMs = m_timeoutMs;
+    d.maxResponseBytes = m_maxResponseBytes;
+    d.keepAliveIdleSeconds = m_keepAliveIdleSeconds;
+    d.ssl = sslConfigurationFor(origin);
+    d.warmUp = true;
+    m_pending.insert(d.id, Pending {});
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker, d] { worker->warmUp(d); }, Qt::QueuedConnection);
+    return d.id;
+}
+
+void HttpClient::onWorkerFinished(quint64 id, const HttpResponse &response)
+{
+    const Pending pending = m_pending.take(id);
+    emit sampleReady(response.sample);
+    if (pending.onFinished && (!pending.hasContext || pending.context))
+        pending.onFinished(response);
+}
+
+void HttpClient::setReuseMode(ReuseMode mode)
+{
+    if (mode == m_mode)
+        return;
+    m_mode = mode;
+    m_arm = mode == ReuseMode::NoReuse ? ReuseMode::NoReuse : ReuseMode::Pooled;
+    emit reuseModeChanged(mode);
+}
+
+ReuseMode HttpClient::beginCycle()
+{
+    ++m_cycles;
+    if (m_mode == ReuseMode::Interleaved)
+        m_arm = m_cycles % 2 == 1 ? ReuseMode::Pooled : ReuseMode::NoReuse;
+    return m_arm;
+}
+
+void HttpClient::setDefaultTimeout(int ms)
+{
+    m_timeoutMs = ms > 0 ? ms : defaultTimeoutMs;
+}
+
+void HttpClient::setMaxResponseBytes(qint64 bytes)
+{
+    m_maxResponseBytes = bytes > 0 ? bytes : defaultMaxResponseBytes;
+}
+
+void HttpClient::setKeepAliveIdleSeconds(int seconds)
+{
+    m_keepAliveIdleSeconds = seconds > 0 ? seconds : defaultKeepAliveIdleSeconds;
+}
+
+void HttpClient::setCaCertificates(const QUrl &origin, const QList<QSslCertificate> &certificates)
+{
+    if (certificates.isEmpty()) {
+        m_sslByOrigin.remove(originOf(origin));
+        return;
+    }
+    QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+    ssl.addCaCertificates(certificates);
+    m_sslByOrigin.insert(originOf(origin), ssl);
+}
+
+QSslConfiguration HttpClient::sslConfigurationFor(const QUrl &url) const
+{
+    return m_sslByOrigin.value(originOf(url));
+}

@@ -1,0 +1,76 @@
+#pragma once
+
+#include "connectiontracker.h"
+#include "httpclient.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QNetworkAccessManager>
+
+class QNetworkReply;
+
+// Everything HttpClient decided for one request, handed to the worker thread.
+struct Dispatch
+{
+    quint64 id = 0;
+    HttpRequest request;
+    ReuseMode arm = ReuseMode::Pooled;
+    int timeoutMs = 0;
+    qint64 maxResponseBytes = 0;
+    int keepAliveIdleSeconds = 0;
+    QSslConfiguration ssl;
+    bool warmUp = false;
+};
+
+// Lets the worker see the reply that QNetworkAccessManager::connectToHostEncrypted() creates and does not
+// return.
+class ObservableNetworkAccessManager : public QNetworkAccessManager
+{
+    Q_OBJECT
+public:
+    using QNetworkAccessManager::QNetworkAccessManager;
+
+signals:
+    void preconnectCreated(QNetworkReply *reply);
+
+protected:
+    QNetworkReply *createRequest(Operation op, const QNetworkRequest &request, QIODevice *data) override;
+};
+
+// Lives in HttpClient's worker thread; owns the QNetworkAccessManager and every reply.
+class HttpWorker : public QObject
+{
+    Q_OBJECT
+public:
+    explicit HttpWorker(QObject *parent = nullptr);
+
+    void start(const Dispatch &dispatch);
+    void warmUp(const Dispatch &dispatch);
+    void shutdown();
+
+signals:
+    void finished(quint64 id, const HttpResponse &response);
+
+private:
+    struct InFlight
+    {
+        Dispatch dispatch;
+        QByteArray body;
+        qint64 bytesReceived = 0;
+        qint64 wallStartMs = 0;
+        bool tooLarge = false;
+    };
+
+    ObservableNetworkAccessManager *manager();
+    qint64 now() const { return m_clock.nsecsElapsed(); }
+    void track(QNetworkReply *reply, const Dispatch &dispatch);
+    void readBody(QNetworkReply *reply);
+    void complete(QNetworkReply *reply);
+    void abortTooLarge(QNetworkReply *reply, InFlight &flight);
+
+    ObservableNetworkAccessManager *m_manager = nullptr;
+    QElapsedTimer m_clock;
+    ConnectionTracker m_tracker;
+    QHash<QNetworkReply *, InFlight> m_inFlight;
+    const Dispatch *m_pendingWarmUp = nullptr;
+};

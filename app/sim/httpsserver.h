@@ -1,0 +1,72 @@
+#pragma once
+
+#include "democa.h"
+#include "http1parser.h"
+
+#include <QObject>
+#include <QSslServer>
+#include <QUrl>
+
+#include <functional>
+
+struct SimResponse
+{
+    enum class Action {
+        Respond,
+        CloseAfterResponse, // answer, then close the connection whatever the client asked
+        Stall, // never answer; the connection stays open until the client gives up
+    };
+
+    int status = 200;
+    QByteArray contentType = QByteArrayLiteral("application/json");
+    QByteArray body;
+    QList<std::pair<QByteArray, QByteArray>> headers;
+    Action action = Action::Respond;
+    int delayMs = 0; // server processing time before the answer
+
+    static SimResponse json(const QByteArray &body, int status = 200);
+    static SimResponse text(const QByteArray &body, int status);
+};
+
+// An HTTPS origin server on 127.0.0.1 for exsim and the tests: TLS with a demo certificate, HTTP/1.1
+// keep-alive (with an idle timeout and a cap on requests per connection), Connection: close honoured, and
+// counts of what it accepted so tests can compare them with what the client reports.
+class HttpsServer : public QObject
+{
+    Q_OBJECT
+public:
+    using Handler = std::function<SimResponse(const SimRequest &)>;
+
+    HttpsServer(const DemoCertificates &certificates, Handler handler, QObject *parent = nullptr);
+    ~HttpsServer() override;
+
+    bool listen(quint16 port = 0); // on 127.0.0.1; 0 picks a free port
+    QString errorString() const { return m_server.errorString(); }
+    quint16 port() const { return m_server.serverPort(); }
+    QUrl origin() const;
+
+    void setKeepAliveIdleMs(int ms) { m_keepAliveIdleMs = ms; }
+    void setMaxRequestsPerConnection(int count) { m_maxRequestsPerConnection = count; }
+
+    int acceptedConnections() const { return m_accepted; }
+    int failedHandshakes() const { return m_failedHandshakes; }
+    int requestsServed() const { return m_served; }
+    int openConnections() const { return m_open; }
+
+signals:
+    void connectionAccepted();
+    void requestReceived(const SimRequest &request);
+
+private:
+    class Connection;
+    void onEncryptedConnection();
+
+    QSslServer m_server;
+    Handler m_handler;
+    int m_keepAliveIdleMs = 60'000;
+    int m_maxRequestsPerConnection = 0; // 0: no cap
+    int m_accepted = 0;
+    int m_failedHandshakes = 0;
+    int m_served = 0;
+    int m_open = 0;
+};

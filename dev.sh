@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# exdash's two entry points, for a fresh Debian 12 machine (as root, or with sudo):
+#   ./dev.sh run [exdash options]   install what is missing, build, launch exdash (demo mode by default)
+#   ./dev.sh test [ctest options]   install what is missing, build, run the whole test suite headless
+set -euo pipefail
+cd "$(dirname "$0")"
+
+usage() { sed -n '2,4p' "$0" >&2; exit 64; }
+[ $# -ge 1 ] || usage
+action=$1; shift
+case "$action" in run|test) ;; *) usage ;; esac
+
+# Exactly what the build, the tests and the app need from Debian.
+packages=(
+    cmake g++ ninja-build pkg-config
+    qt6-base-dev libqt6opengl6-dev qt6-charts-dev
+    libssl-dev ca-certificates
+)
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}\n' "$package" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    sudo=(); [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+    echo "Installing: ${missing[*]}" >&2
+    "${sudo[@]}" apt-get update -q
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+build=${EXDASH_BUILD_DIR:-build}
+[ -f "$build/build.ninja" ] || cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake --build "$build" --parallel "$(nproc)"
+
+case "$action" in
+run)
+    exec "$build/app/exdash" "$@"
+    ;;
+test)
+    export QT_QPA_PLATFORM=offscreen
+    exec ctest --test-dir "$build" --output-on-failure --parallel "$(nproc)" "$@"
+    ;;
+esac
