@@ -21,6 +21,7 @@ private slots:
 
     void sequentialPooledReusesOneConnection();
     void sequentialNoReuseOpensOneConnectionPerRequest();
+    void interleavedAccountsPerArm_data();
     void interleavedAccountsPerArm();
     void reuseModeSwitchesAtRunTime();
     void postWithJsonBody();
@@ -73,8 +74,11 @@ void tst_HttpClient::init()
             return SimResponse::text("no such endpoint", 404);
         if (path == "/error")
             return SimResponse::json("null", 500);
-        if (path == "/huge")
-            return SimResponse::json(QByteArray(9 * 1024 * 1024, 'x'));
+        if (path == "/huge" || path == "/huge-unannounced") {
+            SimResponse response = SimResponse::json(QByteArray(9 * 1024 * 1024, 'x'));
+            response.closeDelimited = path == "/huge-unannounced";
+            return response;
+        }
         if (path == "/slow") {
             SimResponse response = SimResponse::json("{}");
             response.delayMs = 20;
@@ -206,15 +210,26 @@ void tst_HttpClient::sequentialNoReuseOpensOneConnectionPerRequest()
     QCOMPARE(m_server->acceptedConnections(), 20);
 }
 
+void tst_HttpClient::interleavedAccountsPerArm_data()
+{
+    QTest::addColumn<bool>("allowHttp2");
+    QTest::newRow("pooled arm allows h2") << true;
+    // Then both arms are HTTP/1.1-only: only the verify name keeps their Qt pools apart.
+    QTest::newRow("pooled arm h1 only") << false;
+}
+
 void tst_HttpClient::interleavedAccountsPerArm()
 {
+    QFETCH(bool, allowHttp2);
     m_client->setReuseMode(ReuseMode::Interleaved);
     PoolStats stats;
     QList<ReuseMode> arms;
     for (int cycle = 0; cycle < 10; ++cycle) {
         arms.append(m_client->beginCycle());
         for (int call = 0; call < 2; ++call) {
-            const RequestSample s = fetch(get(QStringLiteral("/json")));
+            HttpRequest request = get(QStringLiteral("/json"));
+            request.allowHttp2 = allowHttp2;
+            const RequestSample s = fetch(request);
             QVERIFY2(s.ok(), qPrintable(s.errorText));
             QCOMPARE(s.reuse, arms.last());
             stats.add(s);
@@ -330,20 +345,31 @@ void tst_HttpClient::stalledServerTimesOut()
 void tst_HttpClient::oversizedBodyIsAborted_data()
 {
     QTest::addColumn<qint64>("cap");
-    QTest::newRow("default 8 MiB cap") << qint64(0);
-    QTest::newRow("per-request cap") << qint64(1000);
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<bool>("announced");
+    QTest::newRow("default cap, Content-Length") << qint64(0) << "/huge" << true;
+    QTest::newRow("request cap, Content-Length") << qint64(1000) << "/huge" << true;
+    QTest::newRow("default cap, no Content-Length") << qint64(0) << "/huge-unannounced" << false;
+    QTest::newRow("request cap, no Content-Length") << qint64(1000) << "/huge-unannounced" << false;
 }
 
 void tst_HttpClient::oversizedBodyIsAborted()
 {
     QFETCH(qint64, cap);
-    HttpRequest request = get(QStringLiteral("/huge"));
+    QFETCH(QString, path);
+    QFETCH(bool, announced);
+    HttpRequest request = get(path);
     request.maxResponseBytes = cap;
     HttpResponse response;
     const RequestSample s = fetch(request, &response);
     QCOMPARE(s.error, NetError::TooLarge);
-    QVERIFY(s.errorText.contains(QString::number(cap ? cap : HttpClient::defaultMaxResponseBytes)));
+    const qint64 effectiveCap = cap ? cap : HttpClient::defaultMaxResponseBytes;
+    QVERIFY(s.errorText.contains(QString::number(effectiveCap)));
     QVERIFY(response.body.isEmpty());
+    if (announced)
+        QCOMPARE(s.bytesReceived, 0); // refused on the headers, before any of the body was read
+    else
+        QVERIFY(s.bytesReceived > effectiveCap && s.bytesReceived < 9 * 1024 * 1024);
     verifyMarks(s);
     QVERIFY(fetch(get(QStringLiteral("/json"))).ok());
 }

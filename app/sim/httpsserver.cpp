@@ -106,7 +106,7 @@ private:
             return;
         const int cap = m_server->m_maxRequestsPerConnection;
         const bool close = !request.keepAlive() || response.action == SimResponse::Action::CloseAfterResponse
-            || (cap > 0 && m_served >= cap);
+            || response.closeDelimited || (cap > 0 && m_served >= cap);
         if (response.delayMs > 0)
             QTimer::singleShot(response.delayMs, this, [this, response, close] { write(response, close); });
         else
@@ -116,8 +116,9 @@ private:
     void write(const SimResponse &response, bool close)
     {
         QByteArray head = "HTTP/1.1 " + QByteArray::number(response.status) + ' '
-            + reasonPhrase(response.status) + "\r\nContent-Type: " + response.contentType
-            + "\r\nContent-Length: " + QByteArray::number(response.body.size());
+            + reasonPhrase(response.status) + "\r\nContent-Type: " + response.contentType;
+        if (!response.closeDelimited)
+            head += "\r\nContent-Length: " + QByteArray::number(response.body.size());
         for (const auto &[name, value] : response.headers)
             head += "\r\n" + name + ": " + value;
         if (close) {

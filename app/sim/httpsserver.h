@@ -23,6 +23,8 @@ struct SimResponse
     QList<std::pair<QByteArray, QByteArray>> headers;
     Action action = Action::Respond;
     int delayMs = 0; // server processing time before the answer
+    bool closeDelimited =
+        false; // no Content-Length: the body ends when the connection closes (HTTP/1.0 style)
 
     static SimResponse json(const QByteArray &body, int status = 200);
     static SimResponse text(const QByteArray &body, int status);
