@@ -34,6 +34,7 @@ private slots:
     void untrustedCertificateIsRefused();
     void caIsTrustedForItsOriginOnly();
     void warmUpMakesFirstRequestReused();
+    void idleConnectionExpiresOnTheClientSide();
     void burstConnectionsMatchServerAccepts_data();
     void burstConnectionsMatchServerAccepts();
     void callbackRunsOnlyWhileContextLives();
@@ -427,6 +428,20 @@ void tst_HttpClient::warmUpMakesFirstRequestReused()
     QTRY_COMPARE(samples.count(), 2);
     QCOMPARE(samples.at(1).first().value<RequestSample>().connectionsOpened, 0);
     QCOMPARE(m_server->acceptedConnections(), 1);
+}
+
+void tst_HttpClient::idleConnectionExpiresOnTheClientSide()
+{
+    m_server->setKeepAliveIdleMs(60'000);
+    m_client->setKeepAliveIdleSeconds(1);
+    QCOMPARE(fetch(get(QStringLiteral("/json"))).connection, ConnectionKind::New);
+    QCOMPARE(m_server->openConnections(), 1);
+    // The client, not the server, closes the idle connection; the next request opens a new one.
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->openConnections(), 0, 10'000);
+    const RequestSample s = fetch(get(QStringLiteral("/json")));
+    QVERIFY2(s.ok(), qPrintable(s.errorText));
+    QCOMPARE(s.connection, ConnectionKind::New);
+    QCOMPARE(m_server->acceptedConnections(), 2);
 }
 
 void tst_HttpClient::burstConnectionsMatchServerAccepts_data()
