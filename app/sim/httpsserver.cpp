@@ -129,8 +129,45 @@ private:
                 head += "\r\nKeep-Alive: timeout=" + QByteArray::number(m_server->m_keepAliveIdleMs / 1000);
         }
         head += "\r\n\r\n";
-        m_socket->write(head + response.body);
         ++m_server->m_served;
+
+        const QByteArray half = response.body.left(response.body.size() / 2);
+        switch (response.delivery) {
+        case SimResponse::Delivery::Whole:
+            m_socket->write(head + response.body);
+            break;
+        case SimResponse::Delivery::Truncated:
+            m_socket->write(head + half);
+            m_socket->disconnectFromHost();
+            return;
+        case SimResponse::Delivery::Reset:
+            m_socket->write(head + half);
+            m_socket->flush();
+            m_socket->abort();
+            return;
+        case SimResponse::Delivery::Trickle:
+            m_socket->write(head);
+            trickle(response.body, response.trickleIntervalMs, response.trickleChunkBytes, close);
+            return;
+        }
+        finishResponse(close);
+    }
+
+    void trickle(const QByteArray &rest, int intervalMs, int chunkBytes, bool close)
+    {
+        if (rest.isEmpty()) {
+            finishResponse(close);
+            return;
+        }
+        m_socket->write(rest.left(chunkBytes));
+        QTimer::singleShot(intervalMs, this,
+                           [this, rest = rest.mid(chunkBytes), intervalMs, chunkBytes, close] {
+                               trickle(rest, intervalMs, chunkBytes, close);
+                           });
+    }
+
+    void finishResponse(bool close)
+    {
         if (close) {
             m_socket->disconnectFromHost();
             return;

@@ -9,6 +9,7 @@
 
 #include <functional>
 
+// What a simulated origin answers, and how the bytes go out.
 struct SimResponse
 {
     enum class Action {
@@ -16,15 +17,24 @@ struct SimResponse
         CloseAfterResponse, // answer, then close the connection whatever the client asked
         Stall, // never answer; the connection stays open until the client gives up
     };
+    enum class Delivery {
+        Whole,
+        Truncated, // announce the full length, send half the body, close the connection (HTTP/2: the stream)
+        Reset, // send half the body, then reset the connection (HTTP/2: RST_STREAM)
+        Trickle, // the body in small chunks, one per trickleIntervalMs
+    };
 
     int status = 200;
     QByteArray contentType = QByteArrayLiteral("application/json");
     QByteArray body;
     QList<std::pair<QByteArray, QByteArray>> headers;
     Action action = Action::Respond;
+    Delivery delivery = Delivery::Whole;
     int delayMs = 0; // server processing time before the answer
-    bool closeDelimited =
-        false; // no Content-Length: the body ends when the connection closes (HTTP/1.0 style)
+    int trickleIntervalMs = 100;
+    int trickleChunkBytes = 64;
+    // No Content-Length: the body ends when the connection closes (HTTP/1.0 style).
+    bool closeDelimited = false;
 
     static SimResponse json(const QByteArray &body, int status = 200);
     static SimResponse text(const QByteArray &body, int status);
