@@ -1,4 +1,5 @@
 #include "httpsserver.h"
+#include "http2connection.h"
 
 #include <QLoggingCategory>
 #include <QSslSocket>
@@ -100,8 +101,7 @@ private:
         m_busy = true;
         m_idle.stop();
         ++m_served;
-        emit m_server->requestReceived(request);
-        const SimResponse response = m_server->m_handler(request);
+        const SimResponse response = m_server->handle(request);
         if (response.action == SimResponse::Action::Stall)
             return;
         const int cap = m_server->m_maxRequestsPerConnection;
@@ -193,8 +193,8 @@ HttpsServer::HttpsServer(const DemoCertificates &certificates, Handler handler, 
     tls.setLocalCertificate(certificates.server);
     tls.setPrivateKey(certificates.serverKey);
     tls.setPeerVerifyMode(QSslSocket::VerifyNone); // clients are not asked for certificates
-    tls.setAllowedNextProtocols({QSslConfiguration::NextProtocolHttp1_1});
     m_server.setSslConfiguration(tls);
+    setHttp2Enabled(m_http2Enabled);
     m_server.setHandshakeTimeout(10'000);
 
     connect(&m_server, &QSslServer::startedEncryptionHandshake, this, [this] {
@@ -210,6 +210,18 @@ HttpsServer::HttpsServer(const DemoCertificates &certificates, Handler handler, 
 }
 
 HttpsServer::~HttpsServer() = default;
+
+void HttpsServer::setHttp2Enabled(bool enabled)
+{
+    m_http2Enabled = enabled;
+    QSslConfiguration tls = m_server.sslConfiguration();
+    if (enabled)
+        tls.setAllowedNextProtocols(
+            {QSslConfiguration::ALPNProtocolHTTP2, QSslConfiguration::NextProtocolHttp1_1});
+    else
+        tls.setAllowedNextProtocols({QSslConfiguration::NextProtocolHttp1_1});
+    m_server.setSslConfiguration(tls);
+}
 
 bool HttpsServer::listen(quint16 port)
 {
@@ -234,6 +246,17 @@ void HttpsServer::onEncryptedConnection()
             --m_open;
             socket->deleteLater();
         });
-        new Connection(this, socket);
+        if (socket->sslConfiguration().nextNegotiatedProtocol() == QSslConfiguration::ALPNProtocolHTTP2) {
+            ++m_http2Connections;
+            new Http2Connection(this, socket);
+        } else {
+            new Connection(this, socket);
+        }
     }
+}
+
+SimResponse HttpsServer::handle(const SimRequest &request)
+{
+    emit requestReceived(request);
+    return m_handler(request);
 }

@@ -19,8 +19,9 @@ struct SimResponse
     };
     enum class Delivery {
         Whole,
-        Truncated, // announce the full length, send half the body, close the connection (HTTP/2: the stream)
-        Reset, // send half the body, then reset the connection (HTTP/2: RST_STREAM)
+        Truncated, // announce the full length, send half the body, close (HTTP/2: RST_STREAM, that stream
+                   // only)
+        Reset, // send half the body, then reset the TCP connection (HTTP/2 too: every stream on it fails)
         Trickle, // the body in small chunks, one per trickleIntervalMs
     };
 
@@ -41,8 +42,9 @@ struct SimResponse
 };
 
 // An HTTPS origin server on 127.0.0.1 for exsim and the tests: TLS with a demo certificate, HTTP/1.1
-// keep-alive (with an idle timeout and a cap on requests per connection), Connection: close honoured, and
-// counts of what it accepted so tests can compare them with what the client reports.
+// keep-alive (with an idle timeout and a cap on requests per connection), Connection: close honoured, HTTP/2
+// when ALPN picks h2 (Http2Connection), and counts of what it accepted so tests can compare them with what
+// the client reports.
 class HttpsServer : public QObject
 {
     Q_OBJECT
@@ -59,11 +61,15 @@ public:
 
     void setKeepAliveIdleMs(int ms) { m_keepAliveIdleMs = ms; }
     void setMaxRequestsPerConnection(int count) { m_maxRequestsPerConnection = count; }
+    // ALPN offers h2 and http/1.1, or http/1.1 only; applies to connections accepted from now on.
+    void setHttp2Enabled(bool enabled);
+    bool http2Enabled() const { return m_http2Enabled; }
 
     int acceptedConnections() const { return m_accepted; }
     int failedHandshakes() const { return m_failedHandshakes; }
     int requestsServed() const { return m_served; }
     int openConnections() const { return m_open; }
+    int http2Connections() const { return m_http2Connections; } // accepted connections that negotiated h2
 
 signals:
     void connectionAccepted();
@@ -71,7 +77,9 @@ signals:
 
 private:
     class Connection;
+    friend class Http2Connection;
     void onEncryptedConnection();
+    SimResponse handle(const SimRequest &request); // the step both protocols share for a complete request
 
     QSslServer m_server;
     Handler m_handler;
@@ -81,4 +89,6 @@ private:
     int m_failedHandshakes = 0;
     int m_served = 0;
     int m_open = 0;
+    int m_http2Connections = 0;
+    bool m_http2Enabled = true;
 };

@@ -93,7 +93,12 @@ WanLink::WanLink(QObject *parent)
     connect(&m_listener, &QTcpServer::newConnection, this, &WanLink::onNewConnection);
 }
 
-WanLink::~WanLink() = default;
+WanLink::~WanLink()
+{
+    // Relays first: their sockets report the close as they go, and the pipes need the link's clock for that.
+    const QObjectList relays = children(); // a WanLink's only children
+    qDeleteAll(relays);
+}
 
 bool WanLink::listen(quint16 upstreamPort, quint16 port)
 {
@@ -134,6 +139,13 @@ public:
                 m_client->abort();
         });
         m_server->connectToHost(QHostAddress::LocalHost, link->m_upstreamPort);
+    }
+
+    ~Relay() override
+    {
+        // The sockets die with this object and would report it to a half-destroyed relay.
+        m_client->disconnect(this);
+        m_server->disconnect(this);
     }
 
 private:
