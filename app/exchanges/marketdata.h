@@ -1,0 +1,78 @@
+#pragma once
+
+#include <QList>
+#include <QMetaType>
+#include <QString>
+
+#include <cmath>
+#include <limits>
+
+enum class Exchange { Bitunix, Hyperliquid };
+QString nameOf(Exchange exchange); // "bitunix", "hyperliquid"
+QString shortNameOf(Exchange exchange); // "BX", "HL"
+
+// A number as the exchange wrote it, and its value. The text is kept so that what is shown, exported or passed on
+// is exactly what was received; the value is for arithmetic and sorting.
+struct Decimal
+{
+    QString text; // empty: absent (missing, null, or "none" such as a liquidation price <= 0)
+    double value = std::numeric_limits<double>::quiet_NaN();
+
+    bool isValid() const { return !text.isEmpty() && std::isfinite(value); }
+    static Decimal fromValue(double value); // for derived numbers: shortest round-trip text
+};
+
+struct Ticker
+{
+    Exchange exchange = Exchange::Bitunix;
+    QString symbol; // as the exchange names it: "BTCUSDT", "BTC", "kPEPE"
+    Decimal last; // Bitunix lastPrice; Hyperliquid mid (or mark when there is no book)
+    Decimal mark;
+    Decimal open24h; // Bitunix open; Hyperliquid prevDayPx
+    Decimal high24h; // Bitunix only
+    Decimal low24h; // Bitunix only
+    Decimal volumeBase; // 24 h, in coins
+    Decimal volumeQuote; // 24 h, in USDT/USD
+    Decimal funding; // Hyperliquid: hourly rate; Bitunix: absent (not in its ticker)
+    Decimal openInterest; // in coins; Hyperliquid only
+    Decimal oracle; // Hyperliquid only
+    int priceDecimals = -1; // display precision when the exchange says it (-1: unknown)
+    int sizeDecimals = -1;
+    bool delisted = false;
+
+    // 24 h change in percent, from open24h to last (mark when there is no last); NaN when unknown.
+    double change24hPercent() const;
+};
+
+struct Position
+{
+    enum class Side { Long, Short };
+
+    Exchange exchange = Exchange::Bitunix;
+    QString symbol;
+    QString positionId; // Bitunix only
+    Side side = Side::Long;
+    Decimal size; // unsigned, in coins (contracts for 1000PEPE-style symbols)
+    Decimal entryPrice;
+    Decimal markPrice; // Bitunix: from the ticker of the same symbol, joined by the client
+    Decimal positionValue; // notional at mark
+    Decimal unrealizedPnl;
+    Decimal returnOnEquity; // a fraction; Bitunix: uPnL / margin
+    Decimal liquidationPrice; // invalid: none
+    Decimal margin;
+    int leverage = 0;
+    bool isolated = false;
+};
+
+struct AccountSummary
+{
+    Exchange exchange = Exchange::Bitunix;
+    Decimal equity;
+    Decimal available;
+    Decimal unrealizedPnl;
+    Decimal marginUsed;
+};
+
+Q_DECLARE_METATYPE(Ticker)
+Q_DECLARE_METATYPE(Position)
+Q_DECLARE_METATYPE(AccountSummary)
