@@ -14,7 +14,7 @@ case "$action" in run|test) ;; *) usage ;; esac
 packages=(
     cmake g++ ninja-build pkg-config
     qt6-base-dev libqt6opengl6-dev qt6-charts-dev
-    libssl-dev ca-certificates libnghttp2-dev
+    libssl-dev ca-certificates libnghttp2-dev qtkeychain-qt6-dev
     curl
 )
 missing=()

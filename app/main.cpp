@@ -1,37 +1,201 @@
 #include "mainwindow.h"
 
+#include "cli/oncerunner.h"
+#include "config/credentialstore.h"
+#include "config/settings.h"
+
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QEventLoop>
+#include <QJsonDocument>
 #include <QTimer>
 
 #include <cstdio>
+#include <cstring>
+#include <memory>
 
-int main(int argc, char *argv[])
+namespace {
+
+struct Options
 {
-    QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("exdash"));
-    QApplication::setOrganizationName(QStringLiteral("exdash"));
-    QApplication::setApplicationVersion(QStringLiteral(EXDASH_VERSION));
+    QCommandLineOption once {QStringLiteral("once"),
+                             QStringLiteral("Run one full refresh without a window, print it, exit.")};
+    QCommandLineOption json {QStringLiteral("json"), QStringLiteral("With --once: print one JSON document.")};
+    QCommandLineOption demo {QStringLiteral("demo"),
+                             QStringLiteral("Use the built-in simulator, exsim (the default).")};
+    QCommandLineOption bitunixUrl {QStringLiteral("bitunix-url"), QStringLiteral("Live: Bitunix base URL."),
+                                   QStringLiteral("url")};
+    QCommandLineOption hyperliquidUrl {
+        QStringLiteral("hyperliquid-url"),
+        QStringLiteral("Live: Hyperliquid base URL (mainnet, testnet or any)."), QStringLiteral("url")};
+    QCommandLineOption caFile {QStringLiteral("ca-file"),
+                               QStringLiteral("Live: PEM file of extra CAs to trust for the two URLs."),
+                               QStringLiteral("pem")};
+    QCommandLineOption address {
+        QStringLiteral("hyperliquid-address"),
+        QStringLiteral("Live: wallet address to read (else HYPERLIQUID_ADDRESS or settings)."),
+        QStringLiteral("0x...")};
+    QCommandLineOption rtt {QStringLiteral("rtt"),
+                            QStringLiteral("Demo: emulated round trip in ms (default 50)."),
+                            QStringLiteral("ms")};
+    QCommandLineOption reuse {QStringLiteral("reuse"),
+                              QStringLiteral("pooled (default), no-reuse or interleaved."),
+                              QStringLiteral("mode")};
+    QCommandLineOption screenshot {QStringLiteral("screenshot"),
+                                   QStringLiteral("Save the window as PNG and exit."),
+                                   QStringLiteral("file")};
+    QCommandLineOption after {QStringLiteral("after"),
+                              QStringLiteral("Seconds to wait before --screenshot (default 20)."),
+                              QStringLiteral("seconds"), QStringLiteral("20")};
 
+    void addTo(QCommandLineParser &parser) const
+    {
+        parser.addOptions(
+            {once, json, demo, bitunixUrl, hyperliquidUrl, caFile, address, rtt, reuse, screenshot, after});
+    }
+};
+
+bool headless(int argc, char *argv[])
+{
+    for (int i = 1; i < argc; ++i) {
+        for (const char *flag : {"--once", "--version", "-v", "--help", "-h", "--help-all"}) {
+            if (std::strcmp(argv[i], flag) == 0)
+                return true;
+        }
+    }
+    return false;
+}
+
+int fail(const QString &message)
+{
+    std::fprintf(stderr, "exdash: %s\n", qPrintable(message));
+    return 64;
+}
+
+// Command line over settings: URLs on the command line mean live mode.
+bool makeConfig(const QCommandLineParser &parser, const Options &o, SessionConfig *config, QString *error)
+{
+    Settings settings;
+    config->demo = settings.mode() == Settings::Mode::Demo;
+    config->demoRttMs = settings.demoRttMs();
+    config->bitunixUrl = settings.bitunixUrl();
+    config->hyperliquidUrl = settings.hyperliquidUrl();
+    config->caFile = settings.caFile();
+    config->hyperliquidAddress = settings.hyperliquidAddress();
+    config->watchlist = settings.watchlist();
+    for (DataKind kind : allDataKinds)
+        config->cadenceMs[int(kind)] = settings.cadenceMs(kind);
+    config->reuse = settings.reuseMode();
+
+    if (parser.isSet(o.bitunixUrl) || parser.isSet(o.hyperliquidUrl)) {
+        config->demo = false;
+        for (const auto &[option, url] : {std::pair {&o.bitunixUrl, &config->bitunixUrl},
+                                          std::pair {&o.hyperliquidUrl, &config->hyperliquidUrl}}) {
+            if (!parser.isSet(*option))
+                continue;
+            *url = QUrl(parser.value(*option));
+            if (!url->isValid() || url->scheme() != QLatin1String("https") || url->host().isEmpty()) {
+                *error = QStringLiteral("--%1 must be an https URL").arg(option->names().first());
+                return false;
+            }
+        }
+    }
+    if (parser.isSet(o.demo))
+        config->demo = true;
+    if (parser.isSet(o.caFile))
+        config->caFile = parser.value(o.caFile);
+    if (parser.isSet(o.address))
+        config->hyperliquidAddress = parser.value(o.address);
+    if (parser.isSet(o.rtt)) {
+        bool ok = false;
+        config->demoRttMs = parser.value(o.rtt).toDouble(&ok);
+        if (!ok || config->demoRttMs < 0 || config->demoRttMs > 10'000) {
+            *error = QStringLiteral("--rtt must be a number of ms from 0 to 10000");
+            return false;
+        }
+    }
+    if (parser.isSet(o.reuse) && !reuseModeFromString(parser.value(o.reuse), &config->reuse)) {
+        *error = QStringLiteral("--reuse must be pooled, no-reuse or interleaved");
+        return false;
+    }
+    return true;
+}
+
+BitunixCredentials loadCredentials()
+{
+    CredentialStore store;
+    BitunixCredentials credentials;
+    QEventLoop loop;
+    QObject::connect(&store, &CredentialStore::bitunixLoaded, &loop, [&](const BitunixCredentials &c) {
+        credentials = c;
+        loop.quit();
+    });
+    QTimer::singleShot(5000, &loop, &QEventLoop::quit);
+    store.loadBitunix();
+    if (!credentials.isComplete() && credentials.source.isEmpty())
+        loop.exec();
+    return credentials;
+}
+
+void setUpApplication()
+{
+    QCoreApplication::setApplicationName(QStringLiteral("exdash"));
+    QCoreApplication::setOrganizationName(QStringLiteral("exdash"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(EXDASH_VERSION));
+}
+
+int runHeadless(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    setUpApplication();
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("Bitunix and Hyperliquid dashboard that measures what connection reuse saves."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                        QStringLiteral("Save the window as a PNG image and exit."),
-                                        QStringLiteral("file"));
-    const QCommandLineOption after(QStringLiteral("after"),
-                                   QStringLiteral("Seconds to wait before --screenshot (default 20)."),
-                                   QStringLiteral("seconds"), QStringLiteral("20"));
-    parser.addOptions({screenshot, after});
+    Options o;
+    o.addTo(parser);
+    parser.process(app);
+
+    SessionConfig config;
+    QString error;
+    if (!makeConfig(parser, o, &config, &error))
+        return fail(error);
+    if (!config.demo)
+        config.bitunix = loadCredentials();
+    OnceRunner runner;
+    QJsonObject document;
+    const int code = runner.run(config, &document);
+    if (parser.isSet(o.json))
+        std::printf("%s\n", QJsonDocument(document).toJson(QJsonDocument::Indented).constData());
+    else
+        std::printf("%s", qPrintable(OnceRunner::summary(document)));
+    return code;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    if (headless(argc, argv))
+        return runHeadless(argc, argv);
+
+    QApplication app(argc, argv);
+    setUpApplication();
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Bitunix and Hyperliquid dashboard that measures what connection reuse saves."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    Options o;
+    o.addTo(parser);
     parser.process(app);
 
     MainWindow window;
     window.show();
-    if (parser.isSet(screenshot)) {
-        const QString file = parser.value(screenshot);
-        QTimer::singleShot(int(parser.value(after).toDouble() * 1000), &window, [&window, file] {
+    if (parser.isSet(o.screenshot)) {
+        const QString file = parser.value(o.screenshot);
+        QTimer::singleShot(int(parser.value(o.after).toDouble() * 1000), &window, [&window, file] {
             if (!window.grab().save(file, "PNG")) {
                 std::fprintf(stderr, "exdash: cannot write %s\n", qPrintable(file));
                 QApplication::exit(1);

@@ -11,8 +11,8 @@ enum class Exchange { Bitunix, Hyperliquid };
 QString nameOf(Exchange exchange); // "bitunix", "hyperliquid"
 QString shortNameOf(Exchange exchange); // "BX", "HL"
 
-// A number as the exchange wrote it, and its value. The text is kept so that what is shown, exported or passed on
-// is exactly what was received; the value is for arithmetic and sorting.
+// A number as the exchange wrote it, and its value. The text is kept so that what is shown, exported or
+// passed on is exactly what was received; the value is for arithmetic and sorting.
 struct Decimal
 {
     QString text; // empty: absent (missing, null, or "none" such as a liquidation price <= 0)

@@ -7,8 +7,8 @@
 #include <QHash>
 #include <QList>
 
-// Bitunix futures responses (exchange-apis.md 1.2 to 1.7): {"code", "data", "msg"} envelopes, decimals as strings
-// (numbers accepted too), leverage/ctime as numbers (strings accepted too).
+// Bitunix futures responses (exchange-apis.md 1.2 to 1.7): {"code", "data", "msg"} envelopes, decimals as
+// strings (numbers accepted too), leverage/ctime as numbers (strings accepted too).
 namespace BitunixParser {
 
 enum class ErrorKind {
@@ -28,10 +28,11 @@ struct Precision
     int sizeDecimals = -1; // basePrecision
 };
 
-// data: array of tickers. Volumes: whichever of quoteVol/baseVol is about last price times the other is the USDT
-// turnover (the naming is unverified, exchange-apis.md 1.3).
+// data: array of tickers. Volumes: whichever of quoteVol/baseVol is about last price times the other is the
+// USDT turnover (the naming is unverified, exchange-apis.md 1.3).
 Parsed<QList<Ticker>> tickers(const QByteArray &body);
-// data: array (or null: no positions). markPrice and positionValue are left invalid: the client joins the ticker.
+// data: array (or null: no positions). markPrice and positionValue are left invalid: the client joins the
+// ticker.
 Parsed<QList<Position>> pendingPositions(const QByteArray &body);
 // data: one object, or an array holding one per margin coin (sources disagree). equity = available + frozen +
 // margin + crossUnrealizedPNL + isolationUnrealizedPNL (unverified formula, exchange-apis.md 1.5).

@@ -7,9 +7,10 @@
 #include <QHash>
 #include <QList>
 
-// Hyperliquid POST /info responses (exchange-apis.md 2): plain JSON, no envelope, decimals as strings (numbers
-// accepted too), leverage.value/maxLeverage/time as numbers (strings accepted too). HTTP errors (422 text/plain,
-// 500 null, 429) are the client's to check before parsing; a body of "null" is a parse error here.
+// Hyperliquid POST /info responses (exchange-apis.md 2): plain JSON, no envelope, decimals as strings
+// (numbers accepted too), leverage.value/maxLeverage/time as numbers (strings accepted too). HTTP errors (422
+// text/plain, 500 null, 429) are the client's to check before parsing; a body of "null" is a parse error
+// here.
 namespace HyperliquidParser {
 
 // [meta, assetCtxs], index-aligned; delisted assets stay in place (null midPx/premium/impactPxs allowed).

@@ -1,0 +1,200 @@
+#include "settings.h"
+
+#include "exchanges/bitunix/bitunixclient.h"
+#include "exchanges/hyperliquid/hyperliquidclient.h"
+
+namespace {
+
+QString cadenceKey(DataKind kind)
+{
+    return QStringLiteral("refresh/%1Ms").arg(nameOf(kind));
+}
+
+} // namespace
+
+Settings::Settings(QSettings *store, QObject *parent)
+    : QObject(parent)
+    , m_owned(store ? nullptr : std::make_unique<QSettings>())
+    , m_store(store ? store : m_owned.get())
+{ }
+
+Settings::~Settings() = default;
+
+void Settings::set(const QString &key, const QVariant &value, bool differs)
+{
+    // Compared through the getters: the stored QVariant may be absent (a default) or come back from the file
+    // as another type (a one-element list reads back as a string).
+    if (!differs)
+        return;
+    m_store->setValue(key, value);
+    emit changed(key);
+}
+
+Settings::Mode Settings::mode() const
+{
+    return m_store->value(QStringLiteral("mode")).toString() == QLatin1String("live") ? Mode::Live
+                                                                                      : Mode::Demo;
+}
+
+void Settings::setMode(Mode mode)
+{
+    set(QStringLiteral("mode"), mode == Mode::Live ? QStringLiteral("live") : QStringLiteral("demo"),
+        mode != this->mode());
+}
+
+QUrl Settings::bitunixUrl() const
+{
+    const QUrl url(m_store->value(QStringLiteral("bitunix/url")).toString());
+    return url.isValid() && !url.isEmpty() ? url : QUrl(QString::fromLatin1(BitunixClient::defaultUrl));
+}
+
+void Settings::setBitunixUrl(const QUrl &url)
+{
+    set(QStringLiteral("bitunix/url"), url.toString(), url != bitunixUrl());
+}
+
+Settings::Network Settings::hyperliquidNetwork() const
+{
+    const QString value = m_store->value(QStringLiteral("hyperliquid/network")).toString();
+    if (value == QLatin1String("testnet"))
+        return Network::Testnet;
+    if (value == QLatin1String("custom"))
+        return Network::Custom;
+    return Network::Mainnet;
+}
+
+void Settings::setHyperliquidNetwork(Network network)
+{
+    const char *names[] = {"mainnet", "testnet", "custom"};
+    set(QStringLiteral("hyperliquid/network"), QString::fromLatin1(names[int(network)]),
+        network != hyperliquidNetwork());
+}
+
+QUrl Settings::hyperliquidCustomUrl() const
+{
+    return QUrl(m_store->value(QStringLiteral("hyperliquid/customUrl")).toString());
+}
+
+void Settings::setHyperliquidCustomUrl(const QUrl &url)
+{
+    set(QStringLiteral("hyperliquid/customUrl"), url.toString(), url != hyperliquidCustomUrl());
+}
+
+QUrl Settings::hyperliquidUrl() const
+{
+    switch (hyperliquidNetwork()) {
+    case Network::Testnet:
+        return QUrl(QString::fromLatin1(HyperliquidClient::testnetUrl));
+    case Network::Custom:
+        if (hyperliquidCustomUrl().isValid() && !hyperliquidCustomUrl().isEmpty())
+            return hyperliquidCustomUrl();
+        break;
+    case Network::Mainnet:
+        break;
+    }
+    return QUrl(QString::fromLatin1(HyperliquidClient::mainnetUrl));
+}
+
+QString Settings::caFile() const
+{
+    return m_store->value(QStringLiteral("caFile")).toString();
+}
+
+void Settings::setCaFile(const QString &path)
+{
+    set(QStringLiteral("caFile"), path, path != caFile());
+}
+
+QStringList Settings::watchlist() const
+{
+    return m_store->value(QStringLiteral("watchlist")).toStringList();
+}
+
+void Settings::setWatchlist(const QStringList &bases)
+{
+    QStringList cleaned;
+    for (const QString &base : bases) {
+        const QString b = base.trimmed().toUpper();
+        if (!b.isEmpty() && !cleaned.contains(b))
+            cleaned.append(b);
+    }
+    set(QStringLiteral("watchlist"), cleaned, cleaned != watchlist());
+}
+
+int Settings::cadenceMs(DataKind kind) const
+{
+    const int fallback = kind == DataKind::Tickers ? 2000 : 5000;
+    const int value = m_store->value(cadenceKey(kind), fallback).toInt();
+    return value >= 250 ? value : fallback;
+}
+
+void Settings::setCadenceMs(DataKind kind, int ms)
+{
+    set(cadenceKey(kind), std::max(250, ms), std::max(250, ms) != cadenceMs(kind));
+}
+
+int Settings::demoRttMs() const
+{
+    return std::clamp(m_store->value(QStringLiteral("demo/rttMs"), defaultDemoRttMs).toInt(), 0, 2000);
+}
+
+void Settings::setDemoRttMs(int ms)
+{
+    set(QStringLiteral("demo/rttMs"), std::clamp(ms, 0, 2000), std::clamp(ms, 0, 2000) != demoRttMs());
+}
+
+ReuseMode Settings::reuseMode() const
+{
+    ReuseMode mode = ReuseMode::Pooled;
+    reuseModeFromString(m_store->value(QStringLiteral("reuseMode")).toString(), &mode);
+    return mode;
+}
+
+void Settings::setReuseMode(ReuseMode mode)
+{
+    set(QStringLiteral("reuseMode"), nameOf(mode), mode != reuseMode());
+}
+
+QString Settings::hyperliquidAddress() const
+{
+    const QString fromEnvironment = qEnvironmentVariable("HYPERLIQUID_ADDRESS").trimmed();
+    if (HyperliquidClient::isValidAddress(fromEnvironment))
+        return fromEnvironment.toLower();
+    return storedHyperliquidAddress();
+}
+
+QString Settings::storedHyperliquidAddress() const
+{
+    const QString stored = m_store->value(QStringLiteral("hyperliquid/address")).toString();
+    return HyperliquidClient::isValidAddress(stored) ? stored.toLower() : QString();
+}
+
+bool Settings::setHyperliquidAddress(const QString &address)
+{
+    const QString trimmed = address.trimmed();
+    if (!trimmed.isEmpty() && !HyperliquidClient::isValidAddress(trimmed))
+        return false;
+    set(QStringLiteral("hyperliquid/address"), trimmed.toLower(),
+        trimmed.toLower() != storedHyperliquidAddress());
+    return true;
+}
+
+QByteArray Settings::windowState() const
+{
+    return m_store->value(QStringLiteral("window/state")).toByteArray();
+}
+
+void Settings::setWindowState(const QByteArray &state)
+{
+    set(QStringLiteral("window/state"), state, state != windowState());
+}
+
+QByteArray Settings::windowGeometry() const
+{
+    return m_store->value(QStringLiteral("window/geometry")).toByteArray();
+}
+
+void Settings::setWindowGeometry(const QByteArray &geometry)
+{
+    set(QStringLiteral("window/geometry"), geometry, geometry != windowGeometry());
+}

@@ -1,0 +1,69 @@
+#pragma once
+
+#include "exchanges/exchangeclient.h"
+#include "net/requestsample.h"
+
+#include <QObject>
+#include <QSettings>
+#include <QStringList>
+#include <QUrl>
+
+#include <memory>
+
+// The user's settings over QSettings, with typed getters and one change signal. No secret ever goes through
+// it: the Bitunix key and secret live in the keychain (CredentialStore).
+class Settings : public QObject
+{
+    Q_OBJECT
+public:
+    enum class Mode { Demo, Live };
+    enum class Network { Mainnet, Testnet, Custom }; // Hyperliquid
+
+    static constexpr int defaultDemoRttMs = 50;
+
+    // Uses `store` if given (tests), else the application's QSettings.
+    explicit Settings(QSettings *store = nullptr, QObject *parent = nullptr);
+    ~Settings() override;
+
+    Mode mode() const;
+    void setMode(Mode mode);
+    QUrl bitunixUrl() const;
+    void setBitunixUrl(const QUrl &url);
+    Network hyperliquidNetwork() const;
+    void setHyperliquidNetwork(Network network);
+    QUrl hyperliquidCustomUrl() const;
+    void setHyperliquidCustomUrl(const QUrl &url);
+    QUrl hyperliquidUrl() const; // the network's URL, or the custom one
+    QString caFile() const; // extra CAs for the live origins (a corporate CA); empty: system CAs only
+    void setCaFile(const QString &path);
+    QStringList watchlist() const; // bases; empty: everything
+    void setWatchlist(const QStringList &bases);
+    int cadenceMs(DataKind kind) const;
+    void setCadenceMs(DataKind kind, int ms);
+    int demoRttMs() const;
+    void setDemoRttMs(int ms);
+    ReuseMode reuseMode() const;
+    void setReuseMode(ReuseMode mode);
+
+    // From HYPERLIQUID_ADDRESS if set, else the stored one. Only valid addresses are stored.
+    QString hyperliquidAddress() const;
+    QString storedHyperliquidAddress() const;
+    bool setHyperliquidAddress(const QString &address); // false (and nothing stored) when invalid
+
+    QByteArray windowState() const;
+    void setWindowState(const QByteArray &state);
+    QByteArray windowGeometry() const;
+    void setWindowGeometry(const QByteArray &geometry);
+
+    void sync() { m_store->sync(); }
+    QSettings *store() const { return m_store; }
+
+signals:
+    void changed(const QString &key);
+
+private:
+    void set(const QString &key, const QVariant &value, bool differs);
+
+    std::unique_ptr<QSettings> m_owned;
+    QSettings *m_store;
+};

@@ -1,0 +1,192 @@
+#include "bitunixclient.h"
+#include "bitunixsigner.h"
+
+#include <QDateTime>
+#include <QUrlQuery>
+
+BitunixClient::BitunixClient(HttpClient *http, QObject *parent)
+    : ExchangeClient(Exchange::Bitunix, http, parent)
+{
+    setBaseUrl(QUrl(QString::fromLatin1(defaultUrl)));
+}
+
+void BitunixClient::setCredentials(const QByteArray &apiKey, const QByteArray &secret)
+{
+    if (apiKey.trimmed() == m_apiKey && secret.trimmed() == m_secret)
+        return;
+    m_apiKey = apiKey.trimmed();
+    m_secret = secret.trimmed();
+    ++m_account;
+    m_positions.clear();
+    m_havePositions = false;
+}
+
+void BitunixClient::fetch(DataKind kind)
+{
+    if (kind == DataKind::Tickers)
+        fetchTickers();
+    else
+        fetchPrivate(kind);
+}
+
+template<typename T>
+bool BitunixClient::failed(DataKind kind, const Parsed<T> &parsed)
+{
+    if (parsed.ok())
+        return false;
+    FetchError error;
+    error.message = parsed.error;
+    switch (BitunixParser::classify(parsed.apiCode)) {
+    case BitunixParser::ErrorKind::None:
+        error.kind = FetchErrorKind::Parse;
+        break;
+    case BitunixParser::ErrorKind::Auth:
+        error.kind = FetchErrorKind::Auth;
+        break;
+    case BitunixParser::ErrorKind::RateLimit:
+        error.kind = FetchErrorKind::RateLimit;
+        break;
+    default:
+        error.kind = FetchErrorKind::Other;
+        break;
+    }
+    if (parsed.apiCode != 0)
+        error.message +=
+            QStringLiteral(" (%1)").arg(BitunixParser::describe(BitunixParser::classify(parsed.apiCode)));
+    finish(kind, error);
+    return true;
+}
+
+void BitunixClient::fetchTickers()
+{
+    if (!m_precisionRequested) {
+        // Precision is static: once per session, alongside the first tickers.
+        m_precisionRequested = true;
+        m_http->send(
+            request(QStringLiteral("trading_pairs"), QStringLiteral("/api/v1/futures/market/trading_pairs")),
+            this, [this](const HttpResponse &response) {
+                const auto parsed = BitunixParser::tradingPairs(response.body);
+                if (transportError(response).ok() && parsed.ok())
+                    m_precision = parsed.value;
+                else
+                    m_precisionRequested = false; // try again with the next tickers
+            });
+    }
+    QString path = QStringLiteral("/api/v1/futures/market/tickers");
+    if (!watchlist().isEmpty()) {
+        // The server may ignore the filter (exchange-apis.md 1.3); the answer is filtered here as well.
+        QStringList symbols;
+        for (const QString &base : watchlist()) {
+            symbols << base + QStringLiteral("USDT");
+            if (base == QLatin1String("PEPE") || base == QLatin1String("SHIB")
+                || base == QLatin1String("BONK"))
+                symbols << QStringLiteral("1000") + base + QStringLiteral("USDT");
+        }
+        // Open positions need their marks even when their symbol is not watched.
+        for (const Position &p : std::as_const(m_positions)) {
+            if (!symbols.contains(p.symbol))
+                symbols << p.symbol;
+        }
+        path += QStringLiteral("?symbols=") + symbols.join(QLatin1Char(','));
+    }
+    m_http->send(request(QStringLiteral("tickers"), path), this,
+                 [this](const HttpResponse &response) { onTickers(response); });
+}
+
+void BitunixClient::onTickers(const HttpResponse &response)
+{
+    if (const FetchError error = transportError(response); !error.ok()) {
+        finish(DataKind::Tickers, error);
+        return;
+    }
+    auto parsed = BitunixParser::tickers(response.body);
+    if (failed(DataKind::Tickers, parsed))
+        return;
+    QList<Ticker> shown;
+    for (Ticker &ticker : parsed.value) {
+        m_marks.insert(ticker.symbol, ticker.mark);
+        if (!watched(ticker.symbol))
+            continue;
+        const auto precision = m_precision.constFind(ticker.symbol);
+        if (precision != m_precision.constEnd()) {
+            ticker.priceDecimals = precision->priceDecimals;
+            ticker.sizeDecimals = precision->sizeDecimals;
+        }
+        shown.append(ticker);
+    }
+    emit tickersUpdated(Exchange::Bitunix, shown);
+    if (m_havePositions)
+        emitPositions(); // new marks
+    finish(DataKind::Tickers, {});
+}
+
+void BitunixClient::fetchPrivate(DataKind kind)
+{
+    if (!hasCredentials()) {
+        finish(kind, {FetchErrorKind::NoCredentials, tr("no Bitunix API key and secret: open Settings"), -1});
+        return;
+    }
+    const bool positions = kind == DataKind::Positions;
+    const QString path = positions ? QStringLiteral("/api/v1/futures/position/get_pending_positions")
+                                   : QStringLiteral("/api/v1/futures/account?marginCoin=USDT");
+    HttpRequest r = request(positions ? QStringLiteral("positions") : QStringLiteral("account"), path);
+    const QByteArray nonce = BitunixSigner::makeNonce();
+    const QByteArray timestamp = QByteArray::number(QDateTime::currentMSecsSinceEpoch());
+    const QByteArray canonical = BitunixSigner::canonicalQuery(QUrlQuery(r.url.query()));
+    r.headers = {{"api-key", m_apiKey},
+                 {"nonce", nonce},
+                 {"timestamp", timestamp},
+                 {"sign", BitunixSigner::sign(nonce, timestamp, m_apiKey, canonical, {}, m_secret)},
+                 {"language", "en-US"}};
+    m_http->send(r, this, [this, positions, account = m_account](const HttpResponse &response) {
+        if (account != m_account) {
+            finish(positions ? DataKind::Positions : DataKind::Account,
+                   {FetchErrorKind::Other, tr("discarded: the credentials changed meanwhile"), -1});
+            return;
+        }
+        positions ? onPositions(response) : onAccount(response);
+    });
+}
+
+void BitunixClient::onPositions(const HttpResponse &response)
+{
+    if (const FetchError error = transportError(response); !error.ok()) {
+        finish(DataKind::Positions, error);
+        return;
+    }
+    const auto parsed = BitunixParser::pendingPositions(response.body);
+    if (failed(DataKind::Positions, parsed))
+        return;
+    m_positions = parsed.value;
+    m_havePositions = true;
+    emitPositions();
+    finish(DataKind::Positions, {});
+}
+
+void BitunixClient::emitPositions()
+{
+    QList<Position> joined = m_positions;
+    for (Position &p : joined) {
+        // No mark in Bitunix positions: the ticker of the same symbol has it (exchange-apis.md 1.4).
+        const Decimal mark = m_marks.value(p.symbol);
+        if (mark.isValid()) {
+            p.markPrice = mark;
+            if (p.size.isValid())
+                p.positionValue = Decimal::fromValue(p.size.value * mark.value);
+        }
+    }
+    emit positionsUpdated(Exchange::Bitunix, joined);
+}
+
+void BitunixClient::onAccount(const HttpResponse &response)
+{
+    if (const FetchError error = transportError(response); !error.ok()) {
+        finish(DataKind::Account, error);
+        return;
+    }
+    const auto parsed = BitunixParser::account(response.body);
+    if (failed(DataKind::Account, parsed))
+        return;
+    emit accountUpdated(parsed.value);
+    finish(DataKind::Account, {});
+}

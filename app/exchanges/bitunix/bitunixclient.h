@@ -1,0 +1,47 @@
+#pragma once
+
+#include "exchanges/exchangeclient.h"
+
+#include "bitunixparser.h"
+
+#include <QHash>
+
+// Bitunix futures: tickers (one call for the whole watchlist), and the signed pending positions and account.
+class BitunixClient : public ExchangeClient
+{
+    Q_OBJECT
+public:
+    static constexpr const char *defaultUrl = "https://fapi.bitunix.com";
+    static constexpr int requestsPerSecondPerEndpoint = 10;
+
+    explicit BitunixClient(HttpClient *http, QObject *parent = nullptr);
+
+    // Never logged, never stored by this class beyond memory.
+    void setCredentials(const QByteArray &apiKey, const QByteArray &secret);
+    bool hasCredentials() const override { return !m_apiKey.isEmpty() && !m_secret.isEmpty(); }
+
+    void fetch(DataKind kind) override;
+    int weight(DataKind) const override { return 1; }
+    QString budgetName(DataKind kind) const override { return nameOf(kind); } // 10 req/s per endpoint
+    int budgetCapacity() const override { return requestsPerSecondPerEndpoint; }
+    qint64 budgetWindowMs() const override { return 1000; }
+
+private:
+    void fetchTickers();
+    void fetchPrivate(DataKind kind);
+    void onTickers(const HttpResponse &response);
+    void onPositions(const HttpResponse &response);
+    void onAccount(const HttpResponse &response);
+    template<typename T>
+    bool failed(DataKind kind, const Parsed<T> &parsed);
+    void emitPositions();
+
+    QByteArray m_apiKey;
+    QByteArray m_secret;
+    QHash<QString, BitunixParser::Precision> m_precision;
+    bool m_precisionRequested = false;
+    QHash<QString, Decimal> m_marks; // symbol -> mark, from the last tickers
+    QList<Position> m_positions; // last good, to re-join with new marks
+    bool m_havePositions = false;
+    quint64 m_account = 0; // bumped when the credentials change: answers for the old account are dropped
+};

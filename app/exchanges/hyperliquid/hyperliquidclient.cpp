@@ -1,0 +1,206 @@
+#include "hyperliquidclient.h"
+
+#include <QRegularExpression>
+
+namespace {
+
+// Measured with exsim (README): Qt 6.4 writes a small HTTP/2 POST as two frames and the second waits for the
+// peer's delayed ACK, about 40 ms per reused call; HTTP/1.1 keep-alive sends it in one piece.
+constexpr bool infoOverHttp2 = false;
+
+constexpr int metaAndAssetCtxsWeight = 20;
+constexpr int userStateWeight = 2;
+constexpr int spotMetaWeight = 20;
+
+} // namespace
+
+HyperliquidClient::HyperliquidClient(HttpClient *http, QObject *parent)
+    : ExchangeClient(Exchange::Hyperliquid, http, parent)
+{
+    setBaseUrl(QUrl(QString::fromLatin1(mainnetUrl)));
+}
+
+bool HyperliquidClient::isValidAddress(const QString &address)
+{
+    static const QRegularExpression pattern(QStringLiteral("^0x[0-9a-fA-F]{40}$"));
+    return pattern.match(address).hasMatch();
+}
+
+bool HyperliquidClient::setAddress(const QString &address)
+{
+    const QString trimmed = address.trimmed();
+    if (!trimmed.isEmpty() && !isValidAddress(trimmed))
+        return false;
+    if (trimmed.toLower() != m_address) {
+        m_address = trimmed.toLower();
+        ++m_account;
+        m_havePerp = false;
+        m_spotUsdc = {};
+        m_spotUsdcAvailable = {};
+    }
+    return true;
+}
+
+int HyperliquidClient::weight(DataKind kind) const
+{
+    switch (kind) {
+    case DataKind::Tickers:
+        return metaAndAssetCtxsWeight;
+    case DataKind::Positions:
+        return userStateWeight;
+    case DataKind::Account:
+        return userStateWeight + (m_tokensRequested ? 0 : spotMetaWeight);
+    }
+    return 0;
+}
+
+HttpRequest HyperliquidClient::info(const QString &endpoint, const QByteArray &body) const
+{
+    HttpRequest r = request(endpoint, QStringLiteral("/info"));
+    r.method = "POST";
+    r.body = body;
+    r.headers = {{"Content-Type", "application/json"}};
+    r.allowHttp2 = infoOverHttp2;
+    return r;
+}
+
+FetchError HyperliquidClient::infoError(const HttpResponse &response)
+{
+    FetchError error = transportError(response);
+    if (!error.ok())
+        return error;
+    // A 2xx that is not JSON is not an answer (exchange-apis.md 2.7: check before parsing).
+    const QByteArray type = response.header("content-type").toLower();
+    if (!type.isEmpty() && !type.contains("json"))
+        return {FetchErrorKind::Parse, QStringLiteral("expected JSON, got %1").arg(QString::fromLatin1(type)),
+                -1};
+    return error;
+}
+
+void HyperliquidClient::fetch(DataKind kind)
+{
+    if (kind == DataKind::Tickers) {
+        m_http->send(info(QStringLiteral("metaAndAssetCtxs"), R"({"type":"metaAndAssetCtxs"})"), this,
+                     [this](const HttpResponse &response) { onTickers(response); });
+        return;
+    }
+    if (!hasCredentials()) {
+        finish(kind, {FetchErrorKind::NoCredentials, tr("no Hyperliquid address: open Settings"), -1});
+        return;
+    }
+    const QByteArray user = m_address.toLatin1();
+    if (kind == DataKind::Positions) {
+        m_http->send(info(QStringLiteral("clearinghouseState"),
+                          R"({"type":"clearinghouseState","user":")" + user + "\"}"),
+                     this, [this, account = m_account](const HttpResponse &response) {
+                         if (account == m_account)
+                             onState(response);
+                         else
+                             finish(DataKind::Positions, discarded());
+                     });
+        return;
+    }
+    if (!m_tokensRequested) {
+        m_tokensRequested = true;
+        m_http->send(info(QStringLiteral("spotMeta"), R"({"type":"spotMeta"})"), this,
+                     [this](const HttpResponse &response) {
+                         const auto parsed = HyperliquidParser::spotMeta(response.body);
+                         if (infoError(response).ok() && parsed.ok())
+                             m_tokens = parsed.value;
+                         else
+                             m_tokensRequested = false;
+                     });
+    }
+    m_http->send(info(QStringLiteral("spotClearinghouseState"),
+                      R"({"type":"spotClearinghouseState","user":")" + user + "\"}"),
+                 this, [this, account = m_account](const HttpResponse &response) {
+                     if (account == m_account)
+                         onSpot(response);
+                     else
+                         finish(DataKind::Account, discarded());
+                 });
+}
+
+FetchError HyperliquidClient::discarded()
+{
+    return {FetchErrorKind::Other, tr("discarded: the address changed meanwhile"), -1};
+}
+
+void HyperliquidClient::onTickers(const HttpResponse &response)
+{
+    if (const FetchError error = infoError(response); !error.ok()) {
+        finish(DataKind::Tickers, error);
+        return;
+    }
+    const auto parsed = HyperliquidParser::metaAndAssetCtxs(response.body);
+    if (!parsed.ok()) {
+        finish(DataKind::Tickers, {FetchErrorKind::Parse, parsed.error, -1});
+        return;
+    }
+    QList<Ticker> shown;
+    for (const Ticker &ticker : parsed.value) {
+        if (watched(ticker.symbol))
+            shown.append(ticker);
+    }
+    emit tickersUpdated(Exchange::Hyperliquid, shown);
+    finish(DataKind::Tickers, {});
+}
+
+void HyperliquidClient::onState(const HttpResponse &response)
+{
+    if (const FetchError error = infoError(response); !error.ok()) {
+        finish(DataKind::Positions, error);
+        return;
+    }
+    const auto parsed = HyperliquidParser::clearinghouseState(response.body);
+    if (!parsed.ok()) {
+        finish(DataKind::Positions, {FetchErrorKind::Parse, parsed.error, -1});
+        return;
+    }
+    emit positionsUpdated(Exchange::Hyperliquid, parsed.value.positions);
+    m_perp = parsed.value.account;
+    m_havePerp = true;
+    emitAccount();
+    finish(DataKind::Positions, {});
+}
+
+void HyperliquidClient::onSpot(const HttpResponse &response)
+{
+    if (const FetchError error = infoError(response); !error.ok()) {
+        finish(DataKind::Account, error);
+        return;
+    }
+    const auto parsed = HyperliquidParser::spotClearinghouseState(response.body);
+    if (!parsed.ok()) {
+        finish(DataKind::Account, {FetchErrorKind::Parse, parsed.error, -1});
+        return;
+    }
+    m_spotUsdc = Decimal::fromValue(0);
+    m_spotUsdcAvailable = Decimal::fromValue(0);
+    for (const auto &balance : parsed.value) {
+        // Token 0 is USDC; the name from spotMeta confirms it where known.
+        const QString name = m_tokens.value(balance.token, balance.coin);
+        if (balance.token == 0 || name == QLatin1String("USDC")) {
+            m_spotUsdc = balance.total;
+            if (balance.total.isValid() && balance.hold.isValid())
+                m_spotUsdcAvailable = Decimal::fromValue(balance.total.value - balance.hold.value);
+        }
+    }
+    emitAccount();
+    finish(DataKind::Account, {});
+}
+
+void HyperliquidClient::emitAccount()
+{
+    AccountSummary account = m_havePerp ? m_perp : AccountSummary {};
+    account.exchange = Exchange::Hyperliquid;
+    // Unified and portfolio-margin accounts keep their collateral in spot: the perp summary then reads zero
+    // (exchange-apis.md 2.4).
+    const bool perpEmpty = !account.equity.isValid() || account.equity.value == 0;
+    if (perpEmpty && m_spotUsdc.isValid()) {
+        account.equity = m_spotUsdc;
+        account.available = m_spotUsdcAvailable;
+    }
+    if (account.equity.isValid())
+        emit accountUpdated(account);
+}

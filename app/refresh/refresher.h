@@ -1,0 +1,94 @@
+#pragma once
+
+#include "exchanges/exchangeclient.h"
+#include "net/ratebudget.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QTimer>
+
+#include <map>
+#include <memory>
+
+// The state of one data kind of one exchange, as the status bar and the empty states show it.
+struct FeedStatus
+{
+    qint64 lastSuccessMs = 0; // wall clock; 0: never
+    FetchError lastError; // of the last attempt
+    int failuresInARow = 0;
+    bool inFlight = false;
+
+    // Stale: the last attempt failed, or the data is older than three cadences.
+    bool isStale(qint64 nowMs, int cadenceMs) const;
+    qint64 ageMs(qint64 nowMs) const { return lastSuccessMs > 0 ? nowMs - lastSuccessMs : -1; }
+};
+
+// Drives every client on its cadence per data kind. Whatever is due goes out at once, as one refresh cycle
+// (HttpClient::beginCycle, so that interleaved A/B alternates per cycle); nothing waits for another call.
+// Each exchange's rate budget delays a call that would exceed it (never drops it); rate limits, server and
+// network errors back off exponentially with jitter, honouring Retry-After; authentication errors keep the
+// plain cadence.
+class Refresher : public QObject
+{
+    Q_OBJECT
+public:
+    static constexpr int defaultTickersMs = 2000;
+    static constexpr int defaultPrivateMs = 5000;
+
+    explicit Refresher(HttpClient *http, QObject *parent = nullptr);
+    ~Refresher() override;
+
+    void addClient(ExchangeClient *client); // not owned
+    QList<ExchangeClient *> clients() const { return m_clients; }
+
+    int cadence(DataKind kind) const;
+    void setCadence(DataKind kind, int ms);
+
+    void start();
+    void stop();
+    bool isRunning() const { return m_timer.isActive(); }
+    void setPaused(bool paused);
+    bool isPaused() const { return m_paused; }
+    // Everything is due now (budgets and back-off still apply).
+    void refreshNow();
+
+    FeedStatus status(Exchange exchange, DataKind kind) const;
+    bool isStale(Exchange exchange, DataKind kind) const;
+    // Weight spent in the current window of the exchange's busiest budget, and that budget's capacity.
+    std::pair<int, int> budgetUse(Exchange exchange);
+    int inFlight() const;
+    int cyclesStarted() const { return m_cycles; }
+
+signals:
+    void cycleStarted(ReuseMode arm, int calls);
+    void statusChanged(Exchange exchange, DataKind kind);
+    void idle(); // the last call in flight came back
+
+private:
+    struct Feed
+    {
+        ExchangeClient *client = nullptr;
+        DataKind kind = DataKind::Tickers;
+        FeedStatus status;
+        qint64 nextDueMs = 0; // monotonic
+        Backoff backoff;
+    };
+
+    void tick();
+    void onFetched(Exchange exchange, DataKind kind, const FetchError &error);
+    Feed *feed(Exchange exchange, DataKind kind);
+    RateBudget &budget(ExchangeClient *client, DataKind kind);
+    qint64 now() const { return m_clock.elapsed(); }
+
+    HttpClient *m_http;
+    QList<ExchangeClient *> m_clients;
+    std::map<std::pair<int, int>, Feed> m_feeds; // (exchange, kind)
+    std::map<QString, std::unique_ptr<RateBudget>> m_budgets; // "exchange/name"
+    QHash<int, int> m_cadenceMs;
+    QTimer m_timer;
+    QElapsedTimer m_clock;
+    bool m_paused = false;
+    int m_cycles = 0;
+};

@@ -1,0 +1,80 @@
+#include "session.h"
+
+#include <QFile>
+#include <QSslCertificate>
+
+Session::Session(QObject *parent)
+    : QObject(parent)
+{ }
+
+Session::~Session()
+{
+    // Clients and refresher first: they hold callbacks into each other and into the HttpClient.
+    m_refresher.reset();
+    m_bitunix.reset();
+    m_hyperliquid.reset();
+    m_http.reset();
+    m_exsim.reset();
+}
+
+bool Session::start(const SessionConfig &config, QString *error)
+{
+    m_config = config;
+    m_http = std::make_unique<HttpClient>();
+    m_http->setReuseMode(config.reuse);
+    m_http->setDefaultTimeout(config.timeoutMs);
+    m_bitunix = std::make_unique<BitunixClient>(m_http.get());
+    m_hyperliquid = std::make_unique<HyperliquidClient>(m_http.get());
+
+    if (config.demo) {
+        m_exsim = std::make_unique<ExsimThread>();
+        ExsimOptions options = config.exsim;
+        options.rttMs = config.demoRttMs;
+        if (!m_exsim->start(options, error))
+            return false;
+        const ExsimEndpoints endpoints = m_exsim->endpoints();
+        m_bitunix->setBaseUrl(endpoints.bitunix);
+        m_hyperliquid->setBaseUrl(endpoints.hyperliquid);
+        // The demo CA is trusted for the simulator's origins alone.
+        m_http->setCaCertificates(endpoints.bitunix, {endpoints.ca});
+        m_http->setCaCertificates(endpoints.hyperliquid, {endpoints.ca});
+        m_bitunix->setCredentials(endpoints.bitunixApiKey, endpoints.bitunixApiSecret);
+        m_hyperliquid->setAddress(endpoints.hyperliquidAddress);
+    } else {
+        m_bitunix->setBaseUrl(config.bitunixUrl);
+        m_hyperliquid->setBaseUrl(config.hyperliquidUrl);
+        if (!config.caFile.isEmpty()) {
+            const QList<QSslCertificate> cas = QSslCertificate::fromPath(config.caFile);
+            if (cas.isEmpty()) {
+                if (error)
+                    *error = QStringLiteral("no certificate in %1").arg(config.caFile);
+                return false;
+            }
+            m_http->setCaCertificates(config.bitunixUrl, cas);
+            m_http->setCaCertificates(config.hyperliquidUrl, cas);
+        }
+        m_bitunix->setCredentials(config.bitunix.apiKey, config.bitunix.secret);
+        if (!m_hyperliquid->setAddress(config.hyperliquidAddress)) {
+            if (error)
+                *error = QStringLiteral("not a Hyperliquid address (0x and 40 hex digits): %1")
+                             .arg(config.hyperliquidAddress);
+            return false;
+        }
+    }
+    m_bitunix->setWatchlist(config.watchlist);
+    m_hyperliquid->setWatchlist(config.watchlist);
+
+    m_refresher = std::make_unique<Refresher>(m_http.get());
+    m_refresher->addClient(m_bitunix.get());
+    m_refresher->addClient(m_hyperliquid.get());
+    for (DataKind kind : allDataKinds)
+        m_refresher->setCadence(kind, config.cadenceMs[int(kind)]);
+    return true;
+}
+
+void Session::setDemoRttMs(double ms)
+{
+    m_config.demoRttMs = ms;
+    if (m_exsim)
+        m_exsim->setRttMs(ms);
+}

@@ -1,0 +1,61 @@
+#pragma once
+
+#include "config/credentialstore.h"
+#include "exchanges/bitunix/bitunixclient.h"
+#include "exchanges/hyperliquid/hyperliquidclient.h"
+#include "net/httpclient.h"
+#include "refresh/refresher.h"
+#include "sim/exsimthread.h"
+
+#include <QObject>
+
+#include <memory>
+
+// What one run of exdash talks to, and how.
+struct SessionConfig
+{
+    bool demo = true; // exsim in-process, with its demo credentials
+    double demoRttMs = 50;
+    ExsimOptions exsim; // demo only; rttMs is taken from demoRttMs
+    QUrl bitunixUrl = QUrl(QString::fromLatin1(BitunixClient::defaultUrl)); // live
+    QUrl hyperliquidUrl = QUrl(QString::fromLatin1(HyperliquidClient::mainnetUrl)); // live
+    QString caFile; // live: extra CAs for both origins
+    BitunixCredentials bitunix; // live
+    QString hyperliquidAddress; // live
+    QStringList watchlist;
+    int cadenceMs[3] = {Refresher::defaultTickersMs, Refresher::defaultPrivateMs,
+                        Refresher::defaultPrivateMs};
+    ReuseMode reuse = ReuseMode::Pooled;
+    int timeoutMs = HttpClient::defaultTimeoutMs;
+};
+
+// The data side of exdash, shared by the window, `--once` and `--bench`: the HttpClient, one client per
+// exchange, the Refresher, and in demo mode the in-process exsim.
+class Session : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Session(QObject *parent = nullptr);
+    ~Session() override;
+
+    bool start(const SessionConfig &config, QString *error = nullptr);
+    const SessionConfig &config() const { return m_config; }
+    bool isDemo() const { return m_config.demo; }
+
+    HttpClient *http() { return m_http.get(); }
+    BitunixClient *bitunix() { return m_bitunix.get(); }
+    HyperliquidClient *hyperliquid() { return m_hyperliquid.get(); }
+    QList<ExchangeClient *> clients() { return {m_bitunix.get(), m_hyperliquid.get()}; }
+    Refresher *refresher() { return m_refresher.get(); }
+    ExsimThread *exsim() { return m_exsim.get(); } // null in live mode
+
+    void setDemoRttMs(double ms);
+
+private:
+    SessionConfig m_config;
+    std::unique_ptr<ExsimThread> m_exsim;
+    std::unique_ptr<HttpClient> m_http;
+    std::unique_ptr<BitunixClient> m_bitunix;
+    std::unique_ptr<HyperliquidClient> m_hyperliquid;
+    std::unique_ptr<Refresher> m_refresher;
+};

@@ -1,0 +1,60 @@
+#include "exsimthread.h"
+
+ExsimThread::ExsimThread(QObject *parent)
+    : QObject(parent)
+{
+    m_thread.setObjectName(QStringLiteral("exsim"));
+    m_anchor.moveToThread(&m_thread);
+}
+
+ExsimThread::~ExsimThread()
+{
+    if (m_exsim)
+        QMetaObject::invokeMethod(
+            m_exsim, [exsim = m_exsim] { delete exsim; }, Qt::BlockingQueuedConnection);
+    m_thread.quit();
+    m_thread.wait();
+}
+
+bool ExsimThread::start(const ExsimOptions &options, QString *error)
+{
+    if (m_exsim)
+        return true;
+    m_thread.start();
+    bool started = false;
+    QString failure;
+    QMetaObject::invokeMethod(
+        &m_anchor,
+        [this, &options, &started, &failure] {
+            auto *exsim = new Exsim(options);
+            started = exsim->start(&failure);
+            if (!started) {
+                delete exsim;
+                return;
+            }
+            m_exsim = exsim;
+            m_endpoints = {exsim->url(SimExchange::Bitunix),
+                           exsim->url(SimExchange::Hyperliquid),
+                           exsim->ca(),
+                           exsim->bitunixApiKey(),
+                           exsim->bitunixApiSecret(),
+                           exsim->hyperliquidAddress()};
+        },
+        Qt::BlockingQueuedConnection);
+    if (!started && error)
+        *error = failure;
+    return started;
+}
+
+void ExsimThread::setRttMs(double ms)
+{
+    if (m_exsim)
+        QMetaObject::invokeMethod(m_exsim, [exsim = m_exsim, ms] { exsim->setRttMs(ms); });
+}
+
+void ExsimThread::setFault(SimExchange exchange, const Fault &fault)
+{
+    if (m_exsim)
+        QMetaObject::invokeMethod(m_exsim,
+                                  [exsim = m_exsim, exchange, fault] { exsim->setFault(exchange, fault); });
+}

@@ -1,0 +1,354 @@
+#include "cli/oncerunner.h"
+#include "sim/bitunixsim.h"
+#include "sim/exsim.h"
+#include "sim/httpsserver.h"
+#include "sim/hyperliquidsim.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTemporaryFile>
+#include <QTest>
+
+#include <cmath>
+
+// `exdash --once`: OnceRunner in demo mode and in live mode against an in-process exsim, and the executable.
+class tst_OnceRunner : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void demoRefreshesEverything();
+    void liveWithoutCredentialsReportsThem();
+    void liveWaitsForRequestsOutsideTheRefresher();
+    void setupErrors_data();
+    void setupErrors();
+    void executableJson();
+    void executableRejectsBadArguments_data();
+    void executableRejectsBadArguments();
+
+private:
+    static QSet<QString> endpoints(const QJsonArray &requests, const QString &exchange);
+    static void verifyRequest(const QJsonObject &request);
+    QProcessEnvironment processEnvironment() const;
+
+    QTemporaryDir m_home; // the executable's settings go here, not to the user's
+};
+
+void tst_OnceRunner::initTestCase()
+{
+    QVERIFY(m_home.isValid());
+}
+
+QSet<QString> tst_OnceRunner::endpoints(const QJsonArray &requests, const QString &exchange)
+{
+    QSet<QString> result;
+    for (const QJsonValue &v : requests) {
+        if (v[QLatin1String("exchange")].toString() == exchange)
+            result.insert(v[QLatin1String("endpoint")].toString());
+    }
+    return result;
+}
+
+void tst_OnceRunner::verifyRequest(const QJsonObject &r)
+{
+    const QByteArray what = QJsonDocument(r).toJson(QJsonDocument::Compact);
+    QVERIFY2(r.value(QLatin1String("reused")).isBool(), what.constData());
+    QVERIFY2(r.value(QLatin1String("http2")).isBool(), what.constData());
+    QVERIFY2(r.value(QLatin1String("status")).isDouble(), what.constData());
+    QVERIFY2(r.value(QLatin1String("totalMs")).isDouble(), what.constData());
+    QVERIFY2(r.value(QLatin1String("phases")).isObject(), what.constData());
+    const QJsonObject phases = r.value(QLatin1String("phases")).toObject();
+    double sum = 0;
+    for (const char *phase : {"queueMs", "connectMs", "waitMs", "downloadMs"}) {
+        QVERIFY2(phases.value(QLatin1String(phase)).isDouble(), phase);
+        QVERIFY2(phases.value(QLatin1String(phase)).toDouble() >= 0, what.constData());
+        sum += phases.value(QLatin1String(phase)).toDouble();
+    }
+    const double total = r.value(QLatin1String("totalMs")).toDouble();
+    QVERIFY2(total > 0, what.constData());
+    QVERIFY2(std::abs(sum - total) <= 1e-9 * std::max(1.0, total), what.constData());
+    // A reused connection has no connect+TLS phase.
+    if (r.value(QLatin1String("reused")).toBool())
+        QVERIFY2(phases.value(QLatin1String("connectMs")).toDouble() == 0, what.constData());
+}
+
+void tst_OnceRunner::demoRefreshesEverything()
+{
+    SessionConfig config;
+    config.demo = true;
+    config.demoRttMs = 0;
+    OnceRunner runner;
+    QJsonObject document;
+    const int code = runner.run(config, &document, 20'000);
+    const QJsonArray errors = document.value(QLatin1String("errors")).toArray();
+    QVERIFY2(errors.isEmpty(), QJsonDocument(errors).toJson().constData());
+    QCOMPARE(code, 0);
+    QCOMPARE(document.value(QLatin1String("mode")).toString(), QStringLiteral("demo"));
+
+    int tickers[2] = {0, 0};
+    for (const QJsonValue &t : document.value(QLatin1String("tickers")).toArray()) {
+        const bool bitunix = t[QLatin1String("exchange")].toString() == QLatin1String("bitunix");
+        ++tickers[bitunix ? 0 : 1];
+        QVERIFY(!t[QLatin1String("symbol")].toString().isEmpty());
+        QVERIFY(t[QLatin1String("mark")].isDouble());
+    }
+    QVERIFY2(tickers[0] >= 20, qPrintable(QString::number(tickers[0])));
+    QVERIFY2(tickers[1] >= 20, qPrintable(QString::number(tickers[1])));
+
+    const QJsonArray positions = document.value(QLatin1String("positions")).toArray();
+    QCOMPARE(positions.size(), 8);
+    int perExchange[2] = {0, 0};
+    for (const QJsonValue &p : positions) {
+        ++perExchange[p[QLatin1String("exchange")].toString() == QLatin1String("bitunix") ? 0 : 1];
+        // Bitunix marks are joined from its tickers: the document keeps the joined emission.
+        QVERIFY2(p[QLatin1String("markPrice")].isDouble(), QJsonDocument(p.toObject()).toJson().constData());
+        QVERIFY(p[QLatin1String("size")].toDouble() > 0);
+    }
+    QCOMPARE(perExchange[0], 4);
+    QCOMPARE(perExchange[1], 4);
+
+    const QJsonArray accounts = document.value(QLatin1String("accounts")).toArray();
+    QCOMPARE(accounts.size(), 2);
+    QSet<QString> accountExchanges;
+    for (const QJsonValue &a : accounts) {
+        accountExchanges.insert(a[QLatin1String("exchange")].toString());
+        QVERIFY(a[QLatin1String("equity")].toDouble() > 0);
+    }
+    QCOMPARE(accountExchanges, (QSet<QString> {"bitunix", "hyperliquid"}));
+
+    // One entry per request, and every request of a full refresh is there, once.
+    const QJsonArray requests = document.value(QLatin1String("requests")).toArray();
+    QCOMPARE(requests.size(), 8);
+    QCOMPARE(endpoints(requests, QStringLiteral("bitunix")),
+             (QSet<QString> {"trading_pairs", "tickers", "positions", "account"}));
+    QCOMPARE(
+        endpoints(requests, QStringLiteral("hyperliquid")),
+        (QSet<QString> {"metaAndAssetCtxs", "clearinghouseState", "spotMeta", "spotClearinghouseState"}));
+    for (const QJsonValue &r : requests) {
+        verifyRequest(r.toObject());
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(r[QLatin1String("status")].toInt(), 200);
+        QVERIFY(!r.toObject().contains(QLatin1String("error")));
+    }
+    QVERIFY(!OnceRunner::summary(document).isEmpty());
+}
+
+void tst_OnceRunner::liveWithoutCredentialsReportsThem()
+{
+    ExsimOptions options;
+    options.rttMs = 0;
+    Exsim exsim(options);
+    QString error;
+    QVERIFY2(exsim.start(&error), qPrintable(error));
+    QTemporaryFile ca;
+    QVERIFY(ca.open());
+    ca.write(exsim.caPem());
+    ca.flush();
+
+    SessionConfig config;
+    config.demo = false;
+    config.bitunixUrl = exsim.url(SimExchange::Bitunix);
+    config.hyperliquidUrl = exsim.url(SimExchange::Hyperliquid);
+    config.caFile = ca.fileName();
+    OnceRunner runner;
+    QJsonObject document;
+    const int code = runner.run(config, &document, 20'000);
+    QCOMPARE(code, 2);
+    QCOMPARE(document.value(QLatin1String("mode")).toString(), QStringLiteral("live"));
+
+    QSet<QString> missing;
+    for (const QJsonValue &e : document.value(QLatin1String("errors")).toArray()) {
+        QCOMPARE(e[QLatin1String("kind")].toString(), QStringLiteral("no-credentials"));
+        QVERIFY(!e[QLatin1String("message")].toString().isEmpty());
+        missing.insert(e[QLatin1String("exchange")].toString() + QLatin1Char('/')
+                       + e[QLatin1String("data")].toString());
+    }
+    QCOMPARE(missing,
+             (QSet<QString> {"bitunix/positions", "bitunix/account", "hyperliquid/positions",
+                             "hyperliquid/account"}));
+    QCOMPARE(document.value(QLatin1String("errors")).toArray().size(), 4);
+
+    // Public data still came, from both, and nothing private was asked for.
+    QSet<QString> tickerExchanges;
+    for (const QJsonValue &t : document.value(QLatin1String("tickers")).toArray())
+        tickerExchanges.insert(t[QLatin1String("exchange")].toString());
+    QCOMPARE(tickerExchanges, (QSet<QString> {"bitunix", "hyperliquid"}));
+    QVERIFY(document.value(QLatin1String("positions")).toArray().isEmpty());
+    QVERIFY(document.value(QLatin1String("accounts")).toArray().isEmpty());
+    const QJsonArray requests = document.value(QLatin1String("requests")).toArray();
+    QCOMPARE(endpoints(requests, QStringLiteral("bitunix")), (QSet<QString> {"trading_pairs", "tickers"}));
+    QCOMPARE(endpoints(requests, QStringLiteral("hyperliquid")), QSet<QString> {"metaAndAssetCtxs"});
+    QCOMPARE(requests.size(), 3);
+    for (const QJsonValue &r : requests) {
+        verifyRequest(r.toObject());
+        if (QTest::currentTestFailed())
+            return;
+    }
+}
+
+void tst_OnceRunner::liveWaitsForRequestsOutsideTheRefresher()
+{
+    // trading_pairs and spotMeta go out beside the refresher's calls and answer last here: the document is
+    // only complete once they are in.
+    SimMarket market(5);
+    const QString address = QStringLiteral("0x00000000000000000000000000000000000000c3");
+    BitunixSim bitunix(&market, "tst-key", "tst-secret");
+    HyperliquidSim hyperliquid(&market, address);
+    QString error;
+    const DemoCertificates certificates =
+        DemoCertificates::generate(QStringLiteral("tst_oncerunner CA"), 1, &error);
+    QVERIFY2(!certificates.isNull(), qPrintable(error));
+    constexpr int lateMs = 300;
+    HttpsServer bitunixServer(certificates, [&](const SimRequest &request) {
+        SimResponse response = bitunix.handle(request, QDateTime::currentMSecsSinceEpoch());
+        if (request.path().endsWith("/trading_pairs"))
+            response.delayMs = lateMs;
+        return response;
+    });
+    HttpsServer hyperliquidServer(certificates, [&](const SimRequest &request) {
+        SimResponse response = hyperliquid.handle(request, QDateTime::currentMSecsSinceEpoch());
+        if (request.body.contains("\"spotMeta\""))
+            response.delayMs = lateMs;
+        return response;
+    });
+    QVERIFY(bitunixServer.listen() && hyperliquidServer.listen());
+    QTemporaryFile ca;
+    QVERIFY(ca.open());
+    ca.write(certificates.caPem);
+    ca.flush();
+
+    SessionConfig config;
+    config.demo = false;
+    config.bitunixUrl = bitunixServer.origin();
+    config.hyperliquidUrl = hyperliquidServer.origin();
+    config.caFile = ca.fileName();
+    config.bitunix = {"tst-key", "tst-secret", QStringLiteral("environment")};
+    config.hyperliquidAddress = address;
+    OnceRunner runner;
+    QJsonObject document;
+    const int code = runner.run(config, &document, 20'000);
+    const QJsonArray errors = document.value(QLatin1String("errors")).toArray();
+    QVERIFY2(errors.isEmpty(), QJsonDocument(errors).toJson().constData());
+    QCOMPARE(code, 0);
+    const QJsonArray requests = document.value(QLatin1String("requests")).toArray();
+    QCOMPARE(endpoints(requests, QStringLiteral("bitunix")),
+             (QSet<QString> {"trading_pairs", "tickers", "positions", "account"}));
+    QCOMPARE(
+        endpoints(requests, QStringLiteral("hyperliquid")),
+        (QSet<QString> {"metaAndAssetCtxs", "clearinghouseState", "spotMeta", "spotClearinghouseState"}));
+    QCOMPARE(requests.size(), 8);
+    QCOMPARE(document.value(QLatin1String("positions")).toArray().size(), 8);
+    QCOMPARE(document.value(QLatin1String("accounts")).toArray().size(), 2);
+}
+
+void tst_OnceRunner::setupErrors_data()
+{
+    QTest::addColumn<QString>("caFile");
+    QTest::addColumn<QString>("address");
+    QTest::addColumn<QString>("messagePart");
+    QTest::newRow("missing CA file") << QStringLiteral("no-such-ca.pem") << QString()
+                                     << QStringLiteral("no-such-ca.pem");
+    QTest::newRow("invalid address") << QString() << QStringLiteral("0x123") << QStringLiteral("0x123");
+}
+
+void tst_OnceRunner::setupErrors()
+{
+    QFETCH(QString, caFile);
+    QFETCH(QString, address);
+    QFETCH(QString, messagePart);
+    SessionConfig config;
+    config.demo = false;
+    config.bitunixUrl = QUrl(QStringLiteral("https://127.0.0.1:1"));
+    config.hyperliquidUrl = QUrl(QStringLiteral("https://127.0.0.1:2"));
+    if (!caFile.isEmpty())
+        config.caFile = m_home.filePath(caFile);
+    config.hyperliquidAddress = address;
+    OnceRunner runner;
+    QJsonObject document;
+    QCOMPARE(runner.run(config, &document, 20'000), 2);
+    const QJsonArray errors = document.value(QLatin1String("errors")).toArray();
+    QCOMPARE(errors.size(), 1);
+    QCOMPARE(errors.first()[QLatin1String("kind")].toString(), QStringLiteral("setup"));
+    QVERIFY2(errors.first()[QLatin1String("message")].toString().contains(messagePart),
+             qPrintable(errors.first()[QLatin1String("message")].toString()));
+}
+
+QProcessEnvironment tst_OnceRunner::processEnvironment() const
+{
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.path());
+    environment.insert(QStringLiteral("HOME"), m_home.path());
+    environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    for (const char *name : {"BITUNIX_API_KEY", "BITUNIX_API_SECRET", "HYPERLIQUID_ADDRESS"})
+        environment.remove(QLatin1String(name));
+    return environment;
+}
+
+void tst_OnceRunner::executableJson()
+{
+    QProcess exdash;
+    exdash.setProcessEnvironment(processEnvironment());
+    QSignalSpy finished(&exdash, &QProcess::finished);
+    exdash.start(QStringLiteral(EXDASH_BINARY),
+                 {QStringLiteral("--once"), QStringLiteral("--json"), QStringLiteral("--demo"),
+                  QStringLiteral("--rtt"), QStringLiteral("0")});
+    QVERIFY(finished.wait(60'000));
+    const QByteArray out = exdash.readAllStandardOutput();
+    const QByteArray err = exdash.readAllStandardError();
+    QCOMPARE(exdash.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(exdash.exitCode() == 0, (out + err).constData());
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(out, &parseError);
+    QVERIFY2(parseError.error == QJsonParseError::NoError, qPrintable(parseError.errorString()));
+    QVERIFY(document.isObject());
+    QStringList keys = document.object().keys();
+    keys.sort();
+    QCOMPARE(keys, (QStringList {"accounts", "errors", "mode", "positions", "requests", "tickers"}));
+    QCOMPARE(document[QLatin1String("mode")].toString(), QStringLiteral("demo"));
+    QVERIFY(document[QLatin1String("errors")].toArray().isEmpty());
+    QCOMPARE(document[QLatin1String("positions")].toArray().size(), 8);
+    QCOMPARE(document[QLatin1String("accounts")].toArray().size(), 2);
+    QVERIFY(document[QLatin1String("tickers")].toArray().size() >= 40);
+    QCOMPARE(document[QLatin1String("requests")].toArray().size(), 8);
+}
+
+void tst_OnceRunner::executableRejectsBadArguments_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("messagePart");
+    QTest::newRow("http bitunix URL")
+        << QStringList {"--bitunix-url", "http://x"} << QStringLiteral("--bitunix-url");
+    QTest::newRow("http hyperliquid URL")
+        << QStringList {"--hyperliquid-url", "http://x"} << QStringLiteral("--hyperliquid-url");
+    QTest::newRow("URL without host")
+        << QStringList {"--bitunix-url", "https://"} << QStringLiteral("--bitunix-url");
+    QTest::newRow("rtt not a number") << QStringList {"--rtt", "fast"} << QStringLiteral("--rtt");
+    QTest::newRow("unknown reuse mode") << QStringList {"--reuse", "sometimes"} << QStringLiteral("--reuse");
+}
+
+void tst_OnceRunner::executableRejectsBadArguments()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, messagePart);
+    QProcess exdash;
+    exdash.setProcessEnvironment(processEnvironment());
+    QSignalSpy finished(&exdash, &QProcess::finished);
+    exdash.start(QStringLiteral(EXDASH_BINARY), QStringList {"--once", "--json"} + arguments);
+    QVERIFY(finished.wait(60'000));
+    const QString err = QString::fromUtf8(exdash.readAllStandardError());
+    QCOMPARE(exdash.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(exdash.exitCode() != 0, qPrintable(err));
+    QVERIFY2(err.startsWith(QLatin1String("exdash: ")) && err.contains(messagePart), qPrintable(err));
+    QVERIFY(exdash.readAllStandardOutput().isEmpty()); // no half document
+}
+
+QTEST_GUILESS_MAIN(tst_OnceRunner)
+#include "tst_oncerunner.moc"
