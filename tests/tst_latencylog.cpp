@@ -456,17 +456,24 @@ void tst_LatencyLog::windowByStartTime()
     QCOMPARE(ids(log.window(120, 121)), QList<quint64> {6});
     QVERIFY(log.window(121, 200).isEmpty());
     QVERIFY(log.window(110, 110).isEmpty());
+    QCOMPARE(log.earliestStartMs(), 90); // not the first to arrive
 
     // After the ring wraps, arrival order still starts at the oldest.
     log.append(sample(7, hostA, ReuseMode::Pooled, ConnectionKind::Reused, 1, 80));
     log.append(sample(8, hostA, ReuseMode::Pooled, ConnectionKind::Reused, 1, 130));
     QCOMPARE(ids(log.window(0, 1000)), (QList<quint64> {3, 4, 5, 6, 7, 8}));
     QCOMPARE(ids(log.window(80, 106)), (QList<quint64> {4, 5, 7}));
+    QCOMPARE(log.earliestStartMs(), 80);
 
     LatencyFilter window;
     window.fromMs = 80;
     window.toMs = 106;
     QCOMPARE(log.stats(window).count, 3);
+
+    log.setCapacity(1); // only sample 8 is left
+    QCOMPARE(log.earliestStartMs(), 130);
+    log.clear();
+    QCOMPARE(log.earliestStartMs(), 0);
 }
 
 void tst_LatencyLog::poolStatsSeeEverySample()

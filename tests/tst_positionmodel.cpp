@@ -383,7 +383,7 @@ void tst_PositionModel::headers()
 {
     QCOMPARE(m_model->columnCount(), 11);
     const QStringList expected = {"Exchange",       "Symbol", "Side",     "Size",       "Entry", "Mark",
-                                  "Unrealized PnL", "ROE",    "Leverage", "Liq. price", "Margin"};
+                                  "uPnL", "ROE",    "Leverage", "Liq. price", "Margin"};
     for (int column = 0; column < m_model->columnCount(); ++column)
         QCOMPARE(m_model->headerData(column, Qt::Horizontal).toString(), expected.at(column));
     QCOMPARE(m_model->headerData(int(Column::Size), Qt::Horizontal, Qt::TextAlignmentRole).toInt(),

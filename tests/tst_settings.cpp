@@ -108,6 +108,7 @@ void tst_Settings::defaults()
     QCOMPARE(s->demoRttMs(), Settings::defaultDemoRttMs);
     QCOMPARE(s->demoRttMs(), 50);
     QCOMPARE(s->reuseMode(), ReuseMode::Pooled);
+    QCOMPARE(s->palette(), QStringLiteral("system"));
     QVERIFY(s->hyperliquidAddress().isEmpty());
     QVERIFY(s->storedHyperliquidAddress().isEmpty());
     QVERIFY(s->windowState().isEmpty());
@@ -193,6 +194,9 @@ void tst_Settings::setterRoundTrips_data()
     QTest::newRow("reuse interleaved")
         << Setter([](Settings &s) { s.setReuseMode(ReuseMode::Interleaved); })
         << Check([](const Settings &s) { return s.reuseMode() == ReuseMode::Interleaved; }) << 1 << 0;
+    QTest::newRow("palette dark") << Setter([](Settings &s) { s.setPalette(QStringLiteral("dark")); })
+                                  << Check([](const Settings &s) { return s.palette() == QLatin1String("dark"); })
+                                  << 1 << 0;
     QTest::newRow("address") << Setter([](Settings &s) { s.setHyperliquidAddress(validAddress); })
                              << Check([](const Settings &s) {
                                     return s.storedHyperliquidAddress() == validAddress.toLower()
@@ -304,6 +308,10 @@ void tst_Settings::clampsOutOfRangeValues()
     QCOMPARE(s->cadenceMs(DataKind::Positions), 5000);
     s->store()->setValue(QStringLiteral("reuseMode"), QStringLiteral("sometimes"));
     QCOMPARE(s->reuseMode(), ReuseMode::Pooled);
+    s->store()->setValue(QStringLiteral("palette"), QStringLiteral("purple"));
+    QCOMPARE(s->palette(), QStringLiteral("system"));
+    s->setPalette(QStringLiteral("neon")); // unknown names are "system", the default: no change
+    QCOMPARE(s->palette(), QStringLiteral("system"));
     s->store()->setValue(QStringLiteral("mode"), QStringLiteral("LIVE!"));
     QCOMPARE(s->mode(), Settings::Mode::Demo);
     s->store()->setValue(QStringLiteral("hyperliquid/address"), QStringLiteral("0x123"));

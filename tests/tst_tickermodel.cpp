@@ -116,6 +116,8 @@ private slots:
     void cleanup();
 
     void insertsGroupedByExchange();
+    void hyperliquidPricesShowFiveFigures_data();
+    void hyperliquidPricesShowFiveFigures();
     void updatesOnlyTheChangedCells();
     void removesVanishedRowsInRuns();
     void insertsUpdatesAndRemovesInOneUpdate();
@@ -592,6 +594,30 @@ void tst_TickerModel::accessors()
     QCOMPARE(m_model->ticker(1).symbol, QString());
     QVERIFY(!m_model->index(0, 0, m_model->index(0, 0)).isValid());
     QCOMPARE(m_model->rowCount(m_model->index(0, 0)), 0);
+}
+
+void tst_TickerModel::hyperliquidPricesShowFiveFigures_data()
+{
+    QTest::addColumn<QString>("last");
+    QTest::addColumn<int>("szDecimals");
+    QTest::addColumn<QString>("shown");
+    QTest::newRow("XRP") << "2.3858" << 0 << "2.3858"; // not 2.385800
+    QTest::newRow("BTC") << "96777.0" << 5 << grouped(QStringLiteral("96'777"));
+    QTest::newRow("DOGE") << "0.3909" << 0 << "0.39090";
+    QTest::newRow("kPEPE") << "0.023086" << 0 << "0.023086";
+    QTest::newRow("ETH") << "3624.6" << 4 << grouped(QStringLiteral("3'624.6"));
+}
+
+void tst_TickerModel::hyperliquidPricesShowFiveFigures()
+{
+    QFETCH(QString, last);
+    QFETCH(int, szDecimals);
+    QFETCH(QString, shown);
+    Ticker t = tick(Exchange::Hyperliquid, QStringLiteral("X"), last.toLatin1().constData());
+    t.sizeDecimals = szDecimals;
+    t.priceDecimals = 6 - szDecimals;
+    m_model->setTickers(Exchange::Hyperliquid, {t});
+    QCOMPARE(m_model->index(0, int(TickerModel::Column::Last)).data().toString(), shown);
 }
 
 QTEST_GUILESS_MAIN(tst_TickerModel)

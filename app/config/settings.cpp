@@ -155,6 +155,19 @@ void Settings::setReuseMode(ReuseMode mode)
     set(QStringLiteral("reuseMode"), nameOf(mode), mode != reuseMode());
 }
 
+QString Settings::palette() const
+{
+    const QString name = m_store->value(QStringLiteral("palette")).toString();
+    return name == QLatin1String("light") || name == QLatin1String("dark") ? name : QStringLiteral("system");
+}
+
+void Settings::setPalette(const QString &name)
+{
+    const QString known =
+        name == QLatin1String("light") || name == QLatin1String("dark") ? name : QStringLiteral("system");
+    set(QStringLiteral("palette"), known, known != palette());
+}
+
 QString Settings::hyperliquidAddress() const
 {
     const QString fromEnvironment = qEnvironmentVariable("HYPERLIQUID_ADDRESS").trimmed();

@@ -44,6 +44,8 @@ public:
     void setDemoRttMs(int ms);
     ReuseMode reuseMode() const;
     void setReuseMode(ReuseMode mode);
+    QString palette() const; // "system" (default), "light" or "dark"
+    void setPalette(const QString &name); // anything else is "system"
 
     // From HYPERLIQUID_ADDRESS if set, else the stored one. Only valid addresses are stored.
     QString hyperliquidAddress() const;

@@ -296,8 +296,20 @@ void LatencyLog::tally(const Entry &entry, int delta)
     m_counts[entry.host][entry.arm * kindCount + entry.kind] += delta;
 }
 
+qint64 LatencyLog::earliestStartMs() const
+{
+    if (!m_earliestStart) {
+        qint64 earliest = m_entries.empty() ? 0 : std::numeric_limits<qint64>::max();
+        for (const Entry &entry : m_entries)
+            earliest = std::min(earliest, entry.startedAt);
+        m_earliestStart = earliest;
+    }
+    return *m_earliestStart;
+}
+
 void LatencyLog::invalidate()
 {
+    m_earliestStart.reset();
     if (!m_cache.isEmpty())
         m_cache.clear();
 }

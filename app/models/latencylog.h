@@ -113,6 +113,8 @@ public:
 
     // Samples with fromMs <= startedAtMsSinceEpoch < toMs, in arrival order (not re-sorted by start).
     QList<RequestSample> window(qint64 fromMs, qint64 toMs) const;
+    // The smallest startedAtMsSinceEpoch in the log (0 when empty), cached until the next change.
+    qint64 earliestStartMs() const;
 
     // Cached per filter until the next change of the log.
     LatencyStats stats(const LatencyFilter &filter = {}) const;
@@ -177,6 +179,7 @@ private:
     PoolStats m_poolStats;
 
     mutable QList<std::pair<LatencyFilter, LatencyStats>> m_cache;
+    mutable std::optional<qint64> m_earliestStart;
 };
 
 Q_DECLARE_METATYPE(LatencyFilter)

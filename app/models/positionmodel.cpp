@@ -136,7 +136,7 @@ QVariant PositionModel::headerData(int section, Qt::Orientation orientation, int
     case Column::Mark:
         return tip ? tr("Mark price") : tr("Mark");
     case Column::UnrealizedPnl:
-        return tip ? tr("Unrealized profit and loss, in USD") : tr("Unrealized PnL");
+        return tip ? tr("Unrealized profit and loss, in USD") : tr("uPnL");
     case Column::Roe:
         return tip ? tr("Return on equity: unrealized PnL over margin") : tr("ROE");
     case Column::Leverage:

@@ -1,5 +1,7 @@
 #include "tickermodel.h"
 
+#include <cmath>
+
 #include "format.h"
 
 #include <QDateTime>
@@ -22,6 +24,16 @@ double openInterestUsd(const Ticker &t)
     return valueOf(t.openInterest) * valueOf(price);
 }
 
+// Hyperliquid's priceDecimals (6 - szDecimals) is an upper bound; its prices carry five significant figures.
+// Padding every price to the bound would print 2.385800: show the figures the exchange can have.
+int shownPriceDecimals(const Ticker &t, const Decimal &price)
+{
+    if (t.exchange != Exchange::Hyperliquid || t.priceDecimals < 0 || !price.isValid() || price.value <= 0)
+        return t.priceDecimals;
+    const int integerDigits = int(std::floor(std::log10(price.value))) + 1;
+    return std::clamp(5 - integerDigits, 0, t.priceDecimals);
+}
+
 QString display(const Ticker &t, Column column)
 {
     switch (column) {
@@ -30,9 +42,9 @@ QString display(const Ticker &t, Column column)
     case Column::Symbol:
         return t.symbol;
     case Column::Last:
-        return formatPrice(t.last, t.priceDecimals);
+        return formatPrice(t.last, shownPriceDecimals(t, t.last));
     case Column::Mark:
-        return formatPrice(t.mark, t.priceDecimals);
+        return formatPrice(t.mark, shownPriceDecimals(t, t.mark));
     case Column::Change24h:
         return formatPercent(t.change24hPercent());
     case Column::Volume:

@@ -1,7 +1,27 @@
 #include "session.h"
 
+#include "config/settings.h"
+
 #include <QFile>
 #include <QSslCertificate>
+
+SessionConfig configFromSettings(const Settings &settings)
+{
+    SessionConfig config;
+    config.demo = settings.mode() == Settings::Mode::Demo;
+    config.demoRttMs = settings.demoRttMs();
+    // A real path's delay varies a little; without it the two simulated exchanges' points coincide.
+    config.exsim.jitterMs = demoJitterMs;
+    config.bitunixUrl = settings.bitunixUrl();
+    config.hyperliquidUrl = settings.hyperliquidUrl();
+    config.caFile = settings.caFile();
+    config.hyperliquidAddress = settings.hyperliquidAddress();
+    config.watchlist = settings.watchlist();
+    for (DataKind kind : allDataKinds)
+        config.cadenceMs[int(kind)] = settings.cadenceMs(kind);
+    config.reuse = settings.reuseMode();
+    return config;
+}
 
 Session::Session(QObject *parent)
     : QObject(parent)

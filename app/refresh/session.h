@@ -29,6 +29,12 @@ struct SessionConfig
     int timeoutMs = HttpClient::defaultTimeoutMs;
 };
 
+class Settings;
+// Per direction, on top of half the RTT, in the app's demo mode (tests and benchmarks keep exsim's 0).
+constexpr double demoJitterMs = 3;
+// What the user's settings ask for (command-line options override it afterwards).
+SessionConfig configFromSettings(const Settings &settings);
+
 // The data side of exdash, shared by the window, `--once` and `--bench`: the HttpClient, one client per
 // exchange, the Refresher, and in demo mode the in-process exsim.
 class Session : public QObject
