@@ -15,7 +15,7 @@ packages=(
     cmake g++ ninja-build pkg-config
     qt6-base-dev libqt6opengl6-dev qt6-charts-dev
     libssl-dev ca-certificates libnghttp2-dev qtkeychain-qt6-dev
-    curl
+    libqt6svg6 curl
 )
 missing=()
 for package in "${packages[@]}"; do

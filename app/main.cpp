@@ -1,4 +1,5 @@
 #include "mainwindow.h"
+#include "theme.h"
 
 #include "cli/oncerunner.h"
 #include "config/credentialstore.h"
@@ -7,6 +8,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QEventLoop>
+#include <QIcon>
 #include <QJsonDocument>
 #include <QTimer>
 
@@ -44,14 +46,18 @@ struct Options
     QCommandLineOption screenshot {QStringLiteral("screenshot"),
                                    QStringLiteral("Save the window as PNG and exit."),
                                    QStringLiteral("file")};
-    QCommandLineOption after {QStringLiteral("after"),
-                              QStringLiteral("Seconds to wait before --screenshot (default 20)."),
-                              QStringLiteral("seconds"), QStringLiteral("20")};
+    QCommandLineOption after {
+        QStringLiteral("after"),
+        QStringLiteral("With --screenshot: seconds to wait after the first full refresh (default 20)."),
+        QStringLiteral("seconds"), QStringLiteral("20")};
+    QCommandLineOption palette {QStringLiteral("palette"),
+                                QStringLiteral("system, light or dark (default: as chosen in View > Theme)."),
+                                QStringLiteral("name")};
 
     void addTo(QCommandLineParser &parser) const
     {
-        parser.addOptions(
-            {once, json, demo, bitunixUrl, hyperliquidUrl, caFile, address, rtt, reuse, screenshot, after});
+        parser.addOptions({once, json, demo, bitunixUrl, hyperliquidUrl, caFile, address, rtt, reuse,
+                           screenshot, after, palette});
     }
 };
 
@@ -75,17 +81,7 @@ int fail(const QString &message)
 // Command line over settings: URLs on the command line mean live mode.
 bool makeConfig(const QCommandLineParser &parser, const Options &o, SessionConfig *config, QString *error)
 {
-    Settings settings;
-    config->demo = settings.mode() == Settings::Mode::Demo;
-    config->demoRttMs = settings.demoRttMs();
-    config->bitunixUrl = settings.bitunixUrl();
-    config->hyperliquidUrl = settings.hyperliquidUrl();
-    config->caFile = settings.caFile();
-    config->hyperliquidAddress = settings.hyperliquidAddress();
-    config->watchlist = settings.watchlist();
-    for (DataKind kind : allDataKinds)
-        config->cadenceMs[int(kind)] = settings.cadenceMs(kind);
-    config->reuse = settings.reuseMode();
+    *config = configFromSettings(Settings());
 
     if (parser.isSet(o.bitunixUrl) || parser.isSet(o.hyperliquidUrl)) {
         config->demo = false;
@@ -191,18 +187,36 @@ int main(int argc, char *argv[])
     o.addTo(parser);
     parser.process(app);
 
-    MainWindow window;
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/exdash.svg")));
+    QApplication::setDesktopFileName(QStringLiteral("exdash"));
+    Settings settings;
+    Theme::apply(Theme::fromString(parser.isSet(o.palette) ? parser.value(o.palette) : settings.palette()));
+
+    SessionConfig config;
+    QString error;
+    if (!makeConfig(parser, o, &config, &error))
+        return fail(error);
+    CredentialStore credentials;
+    MainWindow window(&settings, &credentials, config);
     window.show();
+    if (!window.start(&error)) {
+        std::fprintf(stderr, "exdash: %s\n", qPrintable(error));
+        return 1;
+    }
     if (parser.isSet(o.screenshot)) {
+        // After the first full refresh, plus time for the chart to fill (both arms with --reuse interleaved).
         const QString file = parser.value(o.screenshot);
-        QTimer::singleShot(int(parser.value(o.after).toDouble() * 1000), &window, [&window, file] {
+        const int afterMs = int(parser.value(o.after).toDouble() * 1000);
+        auto shoot = [&window, file] {
             if (!window.grab().save(file, "PNG")) {
                 std::fprintf(stderr, "exdash: cannot write %s\n", qPrintable(file));
                 QApplication::exit(1);
                 return;
             }
             QApplication::quit();
-        });
+        };
+        QObject::connect(&window, &MainWindow::firstRefreshCompleted, &window,
+                         [&window, afterMs, shoot] { QTimer::singleShot(afterMs, &window, shoot); });
     }
     return app.exec();
 }

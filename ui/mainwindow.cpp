@@ -1,8 +1,613 @@
 #include "mainwindow.h"
 
-MainWindow::MainWindow(QWidget *parent)
+#include "columnfitter.h"
+#include "gainpanel.h"
+#include "latencychart.h"
+#include "phasebar.h"
+#include "settingsdialog.h"
+#include "tabledelegates.h"
+#include "theme.h"
+
+#include "config/credentialstore.h"
+#include "config/settings.h"
+#include "models/accountmodel.h"
+#include "models/format.h"
+#include "models/gainreport.h"
+#include "models/latencylog.h"
+#include "models/positionmodel.h"
+#include "models/samplecsv.h"
+#include "models/sortproxymodel.h"
+#include "models/tickermodel.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDateTime>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSaveFile>
+#include <QSpinBox>
+#include <QSslSocket>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTimer>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+namespace {
+
+constexpr int statusIntervalMs = 500;
+constexpr int gainIntervalMs = 1000;
+
+int feedKey(Exchange exchange, DataKind kind)
+{
+    return int(exchange) * 10 + int(kind);
+}
+
+QTableView *makeTable(QWidget *parent)
+{
+    auto *view = new QTableView(parent);
+    view->setSortingEnabled(true);
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setAlternatingRowColors(true);
+    view->setWordWrap(false);
+    view->verticalHeader()->hide();
+    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 6);
+    view->horizontalHeader()->setHighlightSections(false);
+    view->horizontalHeader()->setStretchLastSection(true);
+    return view;
+}
+
+QString elided(const QString &text, int chars)
+{
+    return text.size() > chars ? text.left(chars - 1) + QChar(0x2026) : text;
+}
+
+} // namespace
+
+MainWindow::MainWindow(Settings *settings, CredentialStore *credentials, const SessionConfig &config,
+                       QWidget *parent)
     : QMainWindow(parent)
+    , m_settings(settings)
+    , m_credentials(credentials)
+    , m_config(config)
+    , m_log(new LatencyLog(this))
+    , m_tickers(new TickerModel(this))
+    , m_positions(new PositionModel(this))
+    , m_accounts(new AccountModel(this))
 {
     setWindowTitle(QStringLiteral("exdash"));
-    resize(1280, 800);
+    setObjectName(QStringLiteral("mainWindow"));
+    setDockOptions(AnimatedDocks | AllowNestedDocks | AllowTabbedDocks);
+    // Positions and the gain panel share the full width at the bottom; the chart stands beside the tickers.
+    setCorner(Qt::BottomRightCorner, Qt::BottomDockWidgetArea);
+    setCorner(Qt::BottomLeftCorner, Qt::BottomDockWidgetArea);
+    setCorner(Qt::TopRightCorner, Qt::RightDockWidgetArea);
+
+    buildTickers();
+    buildPositions();
+    buildLatency();
+    buildToolBar();
+    buildMenus();
+    buildStatusBar();
+
+    resize(1440, 900);
+    restoreGeometry(m_settings->windowGeometry());
+    restoreState(m_settings->windowState());
+
+    auto *statusTimer = new QTimer(this);
+    connect(statusTimer, &QTimer::timeout, this, &MainWindow::refreshStatus);
+    statusTimer->start(statusIntervalMs);
+    auto *gainTimer = new QTimer(this);
+    connect(gainTimer, &QTimer::timeout, this, &MainWindow::refreshGain);
+    gainTimer->start(gainIntervalMs);
+    // Price flashes fade out: repaint the tickers while one is under way, and only then.
+    auto *flashTimer = new QTimer(this);
+    flashTimer->setInterval(100);
+    connect(flashTimer, &QTimer::timeout, this, [this, flashTimer] {
+        m_tickerView->viewport()->update();
+        if (m_flashUntil.hasExpired())
+            flashTimer->stop();
+    });
+    connect(m_tickers, &QAbstractItemModel::dataChanged, flashTimer, [this, flashTimer] {
+        m_flashUntil.setRemainingTime(PriceFlashDelegate::flashMs + flashTimer->interval());
+        if (!flashTimer->isActive())
+            flashTimer->start();
+    });
+}
+
+MainWindow::~MainWindow()
+{
+    // The session's signals feed the models: it goes first.
+    m_session.reset();
+}
+
+void MainWindow::buildTickers()
+{
+    auto *panel = new QWidget(this);
+    auto *layout = new QVBoxLayout(panel);
+    layout->setContentsMargins(6, 6, 6, 0);
+    m_filter = new QLineEdit(panel);
+    m_filter->setObjectName(QStringLiteral("tickerFilter"));
+    m_filter->setPlaceholderText(tr("Filter symbols (Ctrl+F)"));
+    m_filter->setClearButtonEnabled(true);
+    auto *focusFilter = new QAction(this);
+    focusFilter->setShortcut(QKeySequence::Find);
+    connect(focusFilter, &QAction::triggered, m_filter, [this] {
+        m_filter->setFocus();
+        m_filter->selectAll();
+    });
+    addAction(focusFilter);
+
+    m_tickerProxy = new SortProxyModel(this);
+    m_tickerProxy->setSourceModel(m_tickers);
+    m_tickerProxy->setFilterKeyColumn(int(TickerModel::Column::Symbol));
+    m_tickerProxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    connect(m_filter, &QLineEdit::textChanged, m_tickerProxy, &SortProxyModel::setFilterFixedString);
+
+    m_tickerView = makeTable(panel);
+    m_tickerView->setObjectName(QStringLiteral("tickerView"));
+    m_tickerView->setModel(m_tickerProxy);
+    m_tickerView->setItemDelegateForColumn(int(TickerModel::Column::Change24h),
+                                           new SignColorDelegate(TickerModel::ChangeSignRole, this));
+    m_tickerView->setItemDelegateForColumn(
+        int(TickerModel::Column::Last),
+        new PriceFlashDelegate(TickerModel::PriceMoveRole, TickerModel::PriceMovedAtRole, this));
+    m_tickerView->sortByColumn(int(TickerModel::Column::Volume), Qt::DescendingOrder);
+    m_tickerView->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    m_tickerView->horizontalHeader()->setMinimumSectionSize(36);
+    m_tickerFitter = new ColumnFitter(m_tickerView);
+    layout->addWidget(m_filter);
+    layout->addWidget(m_tickerView);
+    setCentralWidget(panel);
+}
+
+void MainWindow::buildPositions()
+{
+    auto *panel = new QWidget(this);
+    auto *layout = new QVBoxLayout(panel);
+    layout->setContentsMargins(6, 4, 6, 4);
+    m_positionProxy = new SortProxyModel(this);
+    m_positionProxy->setSourceModel(m_positions);
+    m_positionView = makeTable(panel);
+    m_positionView->setObjectName(QStringLiteral("positionView"));
+    m_positionView->setModel(m_positionProxy);
+    auto *pnl = new SignColorDelegate(PositionModel::PnlSignRole, this);
+    m_positionView->setItemDelegateForColumn(int(PositionModel::Column::UnrealizedPnl), pnl);
+    m_positionView->setItemDelegateForColumn(int(PositionModel::Column::Roe), pnl);
+    m_positionView->horizontalHeader()->setMinimumSectionSize(36);
+    m_positionFitter = new ColumnFitter(m_positionView);
+
+    m_positionsEmpty = new QLabel(panel);
+    m_positionsEmpty->setObjectName(QStringLiteral("positionsEmpty"));
+    m_positionsEmpty->setAlignment(Qt::AlignCenter);
+    m_positionsEmpty->setWordWrap(true);
+    m_positionStack = new QStackedWidget(panel);
+    m_positionStack->addWidget(m_positionView);
+    m_positionStack->addWidget(m_positionsEmpty);
+
+    m_accountLine = new QLabel(panel);
+    m_accountLine->setObjectName(QStringLiteral("accountLine"));
+    m_accountLine->setTextFormat(Qt::RichText);
+    m_accountLine->setWordWrap(true);
+    layout->addWidget(m_positionStack, 1);
+    layout->addWidget(m_accountLine);
+
+    m_positionsDock = new QDockWidget(tr("Positions"), this);
+    m_positionsDock->setObjectName(QStringLiteral("positionsDock"));
+    m_positionsDock->setWidget(panel);
+    addDockWidget(Qt::BottomDockWidgetArea, m_positionsDock);
+
+    for (QAbstractItemModel *model :
+         {static_cast<QAbstractItemModel *>(m_positions), static_cast<QAbstractItemModel *>(m_accounts)}) {
+        connect(model, &QAbstractItemModel::rowsInserted, this, &MainWindow::refreshPositionsState);
+        connect(model, &QAbstractItemModel::rowsRemoved, this, &MainWindow::refreshPositionsState);
+        connect(model, &QAbstractItemModel::dataChanged, this, &MainWindow::refreshPositionsState);
+    }
+    refreshPositionsState();
+}
+
+void MainWindow::buildLatency()
+{
+    auto *panel = new QWidget(this);
+    auto *layout = new QVBoxLayout(panel);
+    layout->setContentsMargins(4, 4, 4, 4);
+    m_chart = new LatencyChart(m_log, panel);
+    m_chart->setObjectName(QStringLiteral("latencyChart"));
+    m_phaseBar = new PhaseBar(panel);
+    m_phaseBar->setObjectName(QStringLiteral("phaseBar"));
+    layout->addWidget(m_chart, 1);
+    layout->addWidget(m_phaseBar);
+    connect(m_chart, &LatencyChart::sampleClicked, m_phaseBar, &PhaseBar::setSample);
+    // The last request, until the trader picks one.
+    connect(m_log, &LatencyLog::appended, this, [this] {
+        if (!m_phaseBar->property("pinned").toBool() && !m_log->isEmpty())
+            m_phaseBar->setSample(m_log->at(m_log->size() - 1));
+    });
+    connect(m_chart, &LatencyChart::sampleClicked, this, [this] { m_phaseBar->setProperty("pinned", true); });
+
+    auto *dock = new QDockWidget(tr("Latency of every request"), this);
+    dock->setObjectName(QStringLiteral("latencyDock"));
+    dock->setWidget(panel);
+    addDockWidget(Qt::RightDockWidgetArea, dock);
+
+    m_gainPanel = new GainPanel(this);
+    m_gainPanel->setObjectName(QStringLiteral("gainPanel"));
+    auto *gainDock = new QDockWidget(tr("What reuse saves"), this);
+    gainDock->setObjectName(QStringLiteral("gainDock"));
+    gainDock->setWidget(m_gainPanel);
+    addDockWidget(Qt::BottomDockWidgetArea, gainDock);
+    splitDockWidget(m_positionsDock, gainDock, Qt::Horizontal);
+    resizeDocks({dock}, {620}, Qt::Horizontal);
+    resizeDocks({m_positionsDock}, {280}, Qt::Vertical);
+    resizeDocks({m_positionsDock, gainDock}, {860, 580}, Qt::Horizontal);
+}
+
+void MainWindow::buildToolBar()
+{
+    QToolBar *bar = addToolBar(tr("Main"));
+    bar->setObjectName(QStringLiteral("mainToolBar"));
+    bar->setMovable(false);
+
+    bar->addWidget(new QLabel(tr(" Reuse "), bar));
+    m_reuse = new QComboBox(bar);
+    m_reuse->setObjectName(QStringLiteral("reuseSwitch"));
+    m_reuse->addItem(tr("Pooled"), int(ReuseMode::Pooled));
+    m_reuse->addItem(tr("No reuse"), int(ReuseMode::NoReuse));
+    m_reuse->addItem(tr("Interleaved A/B"), int(ReuseMode::Interleaved));
+    m_reuse->setToolTip(
+        tr("Pooled: keep-alive and HTTP/2 (Ctrl+1)\nNo reuse: a new connection per request (Ctrl+2)\n"
+           "Interleaved A/B: the two alternate per refresh cycle (Ctrl+3)"));
+    m_reuse->setCurrentIndex(m_reuse->findData(int(m_config.reuse)));
+    connect(m_reuse, &QComboBox::activated, this,
+            [this](int index) { setReuseMode(ReuseMode(m_reuse->itemData(index).toInt())); });
+    bar->addWidget(m_reuse);
+    for (int i = 0; i < 3; ++i) {
+        auto *action = new QAction(this);
+        action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+        connect(action, &QAction::triggered, this, [this, i] {
+            m_reuse->setCurrentIndex(i);
+            setReuseMode(ReuseMode(m_reuse->itemData(i).toInt()));
+        });
+        addAction(action);
+    }
+
+    bar->addSeparator();
+    auto *rttLabel = new QLabel(tr(" RTT "), bar);
+    m_rtt = new QSpinBox(bar);
+    m_rtt->setObjectName(QStringLiteral("rttSpin"));
+    m_rtt->setRange(0, 2000);
+    m_rtt->setSingleStep(10);
+    m_rtt->setSuffix(tr(" ms"));
+    m_rtt->setValue(int(m_config.demoRttMs));
+    m_rtt->setToolTip(tr("Emulated network round trip to the simulated exchanges"));
+    connect(m_rtt, &QSpinBox::valueChanged, this, [this](int ms) {
+        m_config.demoRttMs = ms;
+        m_settings->setDemoRttMs(ms);
+        if (m_session)
+            m_session->setDemoRttMs(ms);
+    });
+    auto *rttBox = new QWidget(bar);
+    auto *rttLayout = new QHBoxLayout(rttBox);
+    rttLayout->setContentsMargins(0, 0, 0, 0);
+    rttLayout->addWidget(rttLabel);
+    rttLayout->addWidget(m_rtt);
+    m_rttAction = bar->addWidget(rttBox);
+
+    bar->addSeparator();
+    auto *refresh = bar->addAction(tr("Refresh now"));
+    refresh->setShortcuts({QKeySequence::Refresh, QKeySequence(Qt::CTRL | Qt::Key_R)});
+    refresh->setToolTip(tr("Refresh everything now (F5)"));
+    connect(refresh, &QAction::triggered, this, [this] {
+        if (m_session)
+            m_session->refresher()->refreshNow();
+    });
+    m_pause = bar->addAction(tr("Pause"));
+    m_pause->setCheckable(true);
+    m_pause->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+    m_pause->setToolTip(tr("Stop refreshing; the chart keeps what it has (Ctrl+P)"));
+    connect(m_pause, &QAction::toggled, this, [this](bool paused) {
+        if (m_session)
+            m_session->refresher()->setPaused(paused);
+        m_pause->setText(paused ? tr("Resume") : tr("Pause"));
+    });
+    auto *settings = bar->addAction(tr("Settings…"));
+    settings->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    connect(settings, &QAction::triggered, this, &MainWindow::openSettings);
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *exportAction = file->addAction(tr("&Export samples as CSV…"), this, &MainWindow::exportCsv);
+    exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    file->addAction(tr("&Settings…"), QKeySequence(Qt::CTRL | Qt::Key_Comma), this,
+                    &MainWindow::openSettings);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    for (QDockWidget *dock : findChildren<QDockWidget *>())
+        view->addAction(dock->toggleViewAction());
+    view->addSeparator();
+    QMenu *theme = view->addMenu(tr("&Theme"));
+    auto *themes = new QActionGroup(theme);
+    const Theme::Choice current = Theme::current();
+    for (Theme::Choice choice : {Theme::Choice::System, Theme::Choice::Light, Theme::Choice::Dark}) {
+        const QString names[] = {tr("Follow the system"), tr("Light"), tr("Dark")};
+        QAction *action = theme->addAction(names[int(choice)], this, [this, choice] {
+            Theme::apply(choice);
+            m_settings->setPalette(Theme::toString(choice));
+        });
+        action->setCheckable(true);
+        action->setChecked(choice == current);
+        themes->addAction(action);
+    }
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About exdash"), this, &MainWindow::showAbout);
+}
+
+void MainWindow::buildStatusBar()
+{
+    m_modeLabel = new QLabel(this);
+    m_modeLabel->setObjectName(QStringLiteral("modeLabel"));
+    statusBar()->addWidget(m_modeLabel);
+    for (QLabel *&label : m_healthLabel) {
+        label = new QLabel(this);
+        statusBar()->addWidget(label);
+    }
+    m_budgetLabel = new QLabel(this);
+    m_rateLabel = new QLabel(this);
+    statusBar()->addPermanentWidget(m_budgetLabel);
+    statusBar()->addPermanentWidget(m_rateLabel);
+}
+
+bool MainWindow::start(QString *error)
+{
+    return startSession(m_config, error);
+}
+
+bool MainWindow::startSession(const SessionConfig &config, QString *error)
+{
+    m_session.reset();
+    m_reported.clear();
+    m_firstRefreshDone = false;
+    m_config = config;
+    for (Exchange e : {Exchange::Bitunix, Exchange::Hyperliquid}) {
+        m_tickers->setTickers(e, {});
+        m_positions->setPositions(e, {});
+        m_accounts->clear(e);
+    }
+
+    auto session = std::make_unique<Session>();
+    if (!session->start(config, error))
+        return false;
+    m_session = std::move(session);
+    connect(m_session->http(), &HttpClient::sampleReady, m_log, &LatencyLog::append);
+    for (ExchangeClient *client : m_session->clients()) {
+        connect(client, &ExchangeClient::tickersUpdated, m_tickers, &TickerModel::setTickers);
+        connect(client, &ExchangeClient::positionsUpdated, m_positions, &PositionModel::setPositions);
+        connect(client, &ExchangeClient::accountUpdated, m_accounts, &AccountModel::setAccount);
+    }
+    connect(m_session->refresher(), &Refresher::statusChanged, this, &MainWindow::onFetched);
+    if (!config.demo)
+        loadLiveCredentials();
+
+    m_rttAction->setVisible(config.demo);
+    m_reuse->setCurrentIndex(m_reuse->findData(int(config.reuse)));
+    m_session->refresher()->setPaused(m_pause->isChecked());
+    m_session->refresher()->start();
+    refreshStatus();
+    return true;
+}
+
+void MainWindow::loadLiveCredentials()
+{
+    if (m_config.bitunix.isComplete()) {
+        m_session->bitunix()->setCredentials(m_config.bitunix.apiKey, m_config.bitunix.secret);
+        return;
+    }
+    connect(
+        m_credentials, &CredentialStore::bitunixLoaded, this,
+        [this](const BitunixCredentials &credentials) {
+            if (m_session && !m_session->isDemo() && credentials.isComplete()) {
+                m_session->bitunix()->setCredentials(credentials.apiKey, credentials.secret);
+                m_session->refresher()->refreshNow();
+            }
+        },
+        Qt::SingleShotConnection);
+    m_credentials->loadBitunix();
+}
+
+void MainWindow::setReuseMode(ReuseMode mode)
+{
+    m_config.reuse = mode;
+    m_settings->setReuseMode(mode);
+    if (m_session)
+        m_session->http()->setReuseMode(mode);
+}
+
+void MainWindow::onFetched(Exchange exchange, DataKind kind)
+{
+    m_reported.insert(feedKey(exchange, kind));
+    refreshPositionsState();
+    (kind == DataKind::Tickers ? m_tickerFitter : m_positionFitter)->fit();
+    if (!m_firstRefreshDone && m_reported.size() == 6) {
+        m_firstRefreshDone = true;
+        emit firstRefreshCompleted();
+    }
+}
+
+QString MainWindow::health(Exchange exchange) const
+{
+    if (!m_session)
+        return {};
+    const QString name = shortNameOf(exchange);
+    const Refresher *refresher = m_session->refresher();
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QString errors;
+    qint64 staleAge = -1;
+    qint64 newest = 0;
+    bool publicOnly = false;
+    for (DataKind kind : allDataKinds) {
+        const FeedStatus s = refresher->status(exchange, kind);
+        if (s.lastError.kind == FetchErrorKind::NoCredentials) {
+            publicOnly = true;
+            continue;
+        }
+        if (!s.lastError.ok() && errors.isEmpty())
+            errors = elided(s.lastError.message, 60);
+        newest = std::max(newest, s.lastSuccessMs);
+        if (s.isStale(now, refresher->cadence(kind)) && s.lastSuccessMs > 0)
+            staleAge = std::max(staleAge, s.ageMs(now));
+    }
+    QString text;
+    if (newest == 0 && errors.isEmpty())
+        text = tr("%1 connecting…").arg(name);
+    else if (!errors.isEmpty())
+        text = staleAge >= 0 ? tr("%1 stale %2 s: %3").arg(name).arg(staleAge / 1000).arg(errors)
+                             : tr("%1 error: %2").arg(name, errors);
+    else if (staleAge >= 0)
+        text = tr("%1 stale %2 s").arg(name).arg(staleAge / 1000);
+    else
+        text = tr("%1 ok %2 s").arg(name).arg(QString::number((now - newest) / 1000.0, 'f', 1));
+    if (publicOnly)
+        text += tr(" · public data only (no credentials)");
+    return text;
+}
+
+void MainWindow::refreshStatus()
+{
+    if (!m_session)
+        return;
+    m_modeLabel->setText(m_session->isDemo() ? tr("Demo: exsim at RTT %1 ms").arg(m_config.demoRttMs)
+                                             : tr("Live"));
+    m_healthLabel[0]->setText(health(Exchange::Bitunix));
+    m_healthLabel[1]->setText(health(Exchange::Hyperliquid));
+    const auto bx = m_session->refresher()->budgetUse(Exchange::Bitunix);
+    const auto hl = m_session->refresher()->budgetUse(Exchange::Hyperliquid);
+    m_budgetLabel->setText(
+        tr("BX %1/%2 req/s · HL %3/%4 weight/min").arg(bx.first).arg(bx.second).arg(hl.first).arg(hl.second));
+    LatencyFilter lastMinute;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    lastMinute.fromMs = now - 60'000;
+    lastMinute.toMs = now;
+    lastMinute.okOnly = false;
+    m_rateLabel->setText(tr("%1 req/min").arg(m_log->stats(lastMinute).count));
+}
+
+QString MainWindow::statusText() const
+{
+    QStringList parts {m_modeLabel->text(), m_healthLabel[0]->text(), m_healthLabel[1]->text(),
+                       m_budgetLabel->text(), m_rateLabel->text()};
+    return parts.join(QStringLiteral(" | "));
+}
+
+void MainWindow::refreshGain()
+{
+    m_gainPanel->setReport(GainReport::compute(*m_log, QDateTime::currentMSecsSinceEpoch()));
+}
+
+void MainWindow::refreshPositionsState()
+{
+    auto hasPositions = [this](Exchange e) {
+        for (int row = 0; row < m_positions->rowCount(); ++row) {
+            if (m_positions->position(row).exchange == e)
+                return true;
+        }
+        return false;
+    };
+    QStringList reasons;
+    QStringList accounts;
+    const QPalette palette = this->palette();
+    for (Exchange e : {Exchange::Bitunix, Exchange::Hyperliquid}) {
+        const QString name =
+            e == Exchange::Bitunix ? QStringLiteral("Bitunix") : QStringLiteral("Hyperliquid");
+        if (m_session) {
+            const FeedStatus s = m_session->refresher()->status(e, DataKind::Positions);
+            const qint64 now = QDateTime::currentMSecsSinceEpoch();
+            if (s.lastError.kind == FetchErrorKind::NoCredentials)
+                reasons << tr("%1: no credentials: open Settings (Ctrl+,)").arg(name);
+            else if (!s.lastError.ok())
+                reasons << tr("%1: %2").arg(name, elided(s.lastError.message, 80))
+                        + (s.lastSuccessMs > 0 ? tr(" (stale %1 s)").arg(s.ageMs(now) / 1000) : QString());
+            else if (s.lastSuccessMs == 0)
+                reasons << tr("%1: loading…").arg(name);
+            else if (!hasPositions(e))
+                reasons << tr("%1: no open positions").arg(name);
+        }
+        if (m_accounts->has(e)) {
+            const AccountSummary a = m_accounts->account(e);
+            const int sign =
+                a.unrealizedPnl.isValid() ? (a.unrealizedPnl.value > 0) - (a.unrealizedPnl.value < 0) : 0;
+            const QColor pnlColor = sign > 0 ? Theme::gain(palette)
+                : sign < 0                   ? Theme::loss(palette)
+                                             : palette.color(QPalette::WindowText);
+            accounts << tr("<b>%1</b> equity %2 · available %3 · uPnL <span style=\"color:%4\">%5</span>")
+                            .arg(shortNameOf(e), formatMoney(a.equity), formatMoney(a.available),
+                                 pnlColor.name(), formatMoney(a.unrealizedPnl, SignStyle::Always));
+        }
+    }
+    m_accountLine->setText(accounts.join(QStringLiteral("&nbsp;&nbsp;&nbsp;&nbsp;")));
+    const bool empty = m_positions->rowCount() == 0;
+    m_positionsEmpty->setText(reasons.isEmpty() ? tr("No open positions") : reasons.join(QLatin1Char('\n')));
+    m_positionStack->setCurrentWidget(empty ? static_cast<QWidget *>(m_positionsEmpty) : m_positionView);
+}
+
+void MainWindow::exportCsv()
+{
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export samples as CSV"),
+        QStringLiteral("exdash-samples-%1.csv")
+            .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"))),
+        tr("CSV files (*.csv)"));
+    if (path.isEmpty())
+        return;
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(SampleCsv::write(*m_log)) < 0 || !file.commit()) {
+        QMessageBox::warning(this, tr("Export failed"),
+                             tr("Cannot write %1: %2").arg(path, file.errorString()));
+        return;
+    }
+    statusBar()->showMessage(tr("Exported %1 samples to %2").arg(m_log->size()).arg(path), 5000);
+}
+
+void MainWindow::openSettings()
+{
+    SettingsDialog dialog(m_settings, m_credentials, this);
+    connect(&dialog, &SettingsDialog::applied, this, [this] {
+        SessionConfig config = configFromSettings(*m_settings);
+        config.reuse = m_config.reuse;
+        QString error;
+        if (!startSession(config, &error))
+            QMessageBox::warning(this, tr("Cannot start"), error);
+        m_rtt->setValue(int(config.demoRttMs));
+    });
+    dialog.exec();
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(
+        this, tr("About exdash"),
+        tr("<h3>exdash %1</h3><p>Bitunix and Hyperliquid in one window, and what keeping connections "
+           "alive saves, measured on every request.</p><p>Qt %2 (built with %3)<br>%4</p>")
+            .arg(QApplication::applicationVersion(), QString::fromLatin1(qVersion()),
+                 QStringLiteral(QT_VERSION_STR), QSslSocket::sslLibraryVersionString()));
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    m_settings->setWindowGeometry(saveGeometry());
+    m_settings->setWindowState(saveState());
+    QMainWindow::closeEvent(event);
 }

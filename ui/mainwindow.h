@@ -1,10 +1,117 @@
 #pragma once
 
+#include "refresh/session.h"
+
+#include <QDeadlineTimer>
 #include <QMainWindow>
 
+#include <memory>
+
+class AccountModel;
+class ColumnFitter;
+class CredentialStore;
+class GainPanel;
+class LatencyChart;
+class LatencyLog;
+class PhaseBar;
+class PositionModel;
+class QComboBox;
+class QDockWidget;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+class QStackedWidget;
+class QTableView;
+class Settings;
+class SortProxyModel;
+class TickerModel;
+
+// The window a trader keeps open all day: tickers and positions of both exchanges, the live latency chart
+// with the phases of one request, and the gain panel. It only shows what the models and the LatencyLog hold.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    explicit MainWindow(QWidget *parent = nullptr);
+    MainWindow(Settings *settings, CredentialStore *credentials, const SessionConfig &config,
+               QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // Starts the session (demo: exsim in-process) and the refresher.
+    bool start(QString *error = nullptr);
+    bool firstRefreshDone() const { return m_firstRefreshDone; }
+
+    Session *session() const { return m_session.get(); }
+    LatencyLog *latencyLog() const { return m_log; }
+    TickerModel *tickerModel() const { return m_tickers; }
+    PositionModel *positionModel() const { return m_positions; }
+    AccountModel *accountModel() const { return m_accounts; }
+    LatencyChart *latencyChart() const { return m_chart; }
+    PhaseBar *phaseBar() const { return m_phaseBar; }
+    GainPanel *gainPanel() const { return m_gainPanel; }
+    QTableView *tickerView() const { return m_tickerView; }
+    QTableView *positionView() const { return m_positionView; }
+    QComboBox *reuseSwitch() const { return m_reuse; }
+    QString statusText() const; // the status bar, as one line
+
+signals:
+    void firstRefreshCompleted();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildTickers();
+    void buildPositions();
+    void buildLatency();
+    void buildToolBar();
+    void buildMenus();
+    void buildStatusBar();
+    bool startSession(const SessionConfig &config, QString *error);
+    void loadLiveCredentials();
+    void setReuseMode(ReuseMode mode);
+    void onFetched(Exchange exchange, DataKind kind);
+    void refreshStatus();
+    void refreshGain();
+    void refreshPositionsState();
+    QString health(Exchange exchange) const;
+    void exportCsv();
+    void openSettings();
+    void showAbout();
+
+    Settings *m_settings;
+    CredentialStore *m_credentials;
+    SessionConfig m_config;
+    std::unique_ptr<Session> m_session;
+
+    LatencyLog *m_log;
+    TickerModel *m_tickers;
+    PositionModel *m_positions;
+    AccountModel *m_accounts;
+    SortProxyModel *m_tickerProxy = nullptr;
+    SortProxyModel *m_positionProxy = nullptr;
+
+    QTableView *m_tickerView = nullptr;
+    QLineEdit *m_filter = nullptr;
+    QTableView *m_positionView = nullptr;
+    QStackedWidget *m_positionStack = nullptr;
+    QLabel *m_positionsEmpty = nullptr;
+    QLabel *m_accountLine = nullptr;
+    LatencyChart *m_chart = nullptr;
+    PhaseBar *m_phaseBar = nullptr;
+    GainPanel *m_gainPanel = nullptr;
+    QComboBox *m_reuse = nullptr;
+    QSpinBox *m_rtt = nullptr;
+    QAction *m_rttAction = nullptr;
+    QAction *m_pause = nullptr;
+    QLabel *m_modeLabel = nullptr;
+    QLabel *m_healthLabel[2] = {};
+    QLabel *m_budgetLabel = nullptr;
+    QLabel *m_rateLabel = nullptr;
+    QDockWidget *m_positionsDock = nullptr;
+    ColumnFitter *m_tickerFitter = nullptr;
+    ColumnFitter *m_positionFitter = nullptr;
+    QDeadlineTimer m_flashUntil;
+
+    QSet<int> m_reported; // (exchange, kind) pairs that have answered since the session started
+    bool m_firstRefreshDone = false;
 };

@@ -1,0 +1,205 @@
+#include "gainpanel.h"
+#include "latencychart.h"
+#include "mainwindow.h"
+#include "printers.h"
+
+#include "config/credentialstore.h"
+#include "config/settings.h"
+#include "models/accountmodel.h"
+#include "models/gainreport.h"
+#include "models/latencylog.h"
+#include "models/positionmodel.h"
+#include "models/samplecsv.h"
+#include "models/tickermodel.h"
+
+#include <QComboBox>
+#include <QLabel>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+// The window against the in-process simulator, offscreen: what a trader sees after the first refresh.
+class tst_MainWindow : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void firstRefreshFillsEverything();
+    void chartHasOnePointPerSampleInItsWindow();
+    void gainPanelShowsWhatTheLogHolds();
+    void reuseSwitchChangesTheNextRequests();
+    void positionsSayWhyTheyAreEmpty();
+    void csvExportHasEverySampleAndNoSecret();
+
+private:
+    std::unique_ptr<MainWindow> open(const SessionConfig &config);
+    static SessionConfig demo();
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<QSettings> m_store;
+    std::unique_ptr<Settings> m_settings;
+    std::unique_ptr<CredentialStore> m_credentials;
+};
+
+void tst_MainWindow::initTestCase()
+{
+    qunsetenv("BITUNIX_API_KEY");
+    qunsetenv("BITUNIX_API_SECRET");
+    qunsetenv("HYPERLIQUID_ADDRESS");
+    QVERIFY(m_dir.isValid());
+}
+
+void tst_MainWindow::init()
+{
+    m_store = std::make_unique<QSettings>(m_dir.filePath(QStringLiteral("exdash.ini")), QSettings::IniFormat);
+    m_store->clear();
+    m_settings = std::make_unique<Settings>(m_store.get());
+    m_credentials = std::make_unique<CredentialStore>(QStringLiteral("exdash-tst-mainwindow"));
+}
+
+void tst_MainWindow::cleanup()
+{
+    m_credentials.reset();
+    m_settings.reset();
+    m_store.reset();
+}
+
+SessionConfig tst_MainWindow::demo()
+{
+    SessionConfig config;
+    config.demo = true;
+    config.demoRttMs = 0;
+    for (int &cadence : config.cadenceMs)
+        cadence = 400;
+    return config;
+}
+
+std::unique_ptr<MainWindow> tst_MainWindow::open(const SessionConfig &config)
+{
+    auto window = std::make_unique<MainWindow>(m_settings.get(), m_credentials.get(), config);
+    window->show();
+    QSignalSpy first(window.get(), &MainWindow::firstRefreshCompleted);
+    QString error;
+    if (!window->start(&error))
+        qWarning("start failed: %s", qPrintable(error));
+    if (!first.wait(20'000))
+        qWarning("no first refresh");
+    return window;
+}
+
+void tst_MainWindow::firstRefreshFillsEverything()
+{
+    auto window = open(demo());
+    QVERIFY(window->firstRefreshDone());
+    int bitunix = 0, hyperliquid = 0;
+    for (int row = 0; row < window->tickerModel()->rowCount(); ++row)
+        (window->tickerModel()->ticker(row).exchange == Exchange::Bitunix ? bitunix : hyperliquid)++;
+    QVERIFY(bitunix >= 20);
+    QVERIFY(hyperliquid >= 20);
+    QCOMPARE(window->tickerView()->model()->rowCount(), bitunix + hyperliquid);
+    QCOMPARE(window->positionModel()->rowCount(), 8); // exsim's demo accounts
+    QCOMPARE(window->accountModel()->rowCount(), 2);
+    QTRY_VERIFY(window->statusText().contains(QLatin1String("Demo: exsim at RTT 0 ms")));
+    QTRY_VERIFY(window->statusText().contains(QLatin1String("BX ok")));
+    QTRY_VERIFY(window->statusText().contains(QLatin1String("HL ok")));
+    const auto *accounts = window->findChild<QLabel *>(QStringLiteral("accountLine"));
+    QVERIFY(accounts->text().contains(QLatin1String("equity")));
+}
+
+void tst_MainWindow::chartHasOnePointPerSampleInItsWindow()
+{
+    auto window = open(demo());
+    window->session()->refresher()->setPaused(true);
+    QTRY_COMPARE(window->session()->http()->inFlight(), 0);
+    window->latencyChart()->updateNow();
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    int expected = 0;
+    for (const RequestSample &s : window->latencyLog()->window(now - 5 * 60 * 1000, now + 1))
+        expected += s.warmUp ? 0 : 1;
+    QVERIFY(expected >= 8);
+    QCOMPARE(window->latencyChart()->pointCount(), expected);
+}
+
+void tst_MainWindow::gainPanelShowsWhatTheLogHolds()
+{
+    SessionConfig config = demo();
+    config.reuse = ReuseMode::Interleaved;
+    auto window = open(config);
+    // Both arms measured, then frozen so that the panel and the log can be compared.
+    QTRY_VERIFY_WITH_TIMEOUT(window->latencyLog()->poolStats().total(ReuseMode::NoReuse).requests >= 6,
+                             20'000);
+    QTRY_VERIFY_WITH_TIMEOUT(window->latencyLog()->poolStats().total(ReuseMode::Pooled).requests >= 12,
+                             20'000);
+    window->session()->refresher()->setPaused(true);
+    QTRY_COMPARE(window->session()->http()->inFlight(), 0);
+    const GainReport expected =
+        GainReport::compute(*window->latencyLog(), QDateTime::currentMSecsSinceEpoch());
+    QTRY_COMPARE(window->gainPanel()->report().pooled.count, expected.pooled.count);
+    const GainReport shown = window->gainPanel()->report();
+    QCOMPARE(shown.noReuse.count, expected.noReuse.count);
+    QCOMPARE(shown.pooled.p50, expected.pooled.p50);
+    QCOMPARE(shown.noReuse.p50, expected.noReuse.p50);
+    QVERIFY(shown.bothArms());
+    QCOMPARE(shown.speedup, expected.speedup);
+    QCOMPARE(shown.handshakesAvoided(),
+             window->latencyLog()->poolStats().total(ReuseMode::Pooled).handshakesAvoided());
+}
+
+void tst_MainWindow::reuseSwitchChangesTheNextRequests()
+{
+    auto window = open(demo());
+    QComboBox *reuse = window->reuseSwitch();
+    reuse->setCurrentIndex(reuse->findData(int(ReuseMode::NoReuse)));
+    emit reuse->activated(reuse->currentIndex());
+    QCOMPARE(m_settings->reuseMode(), ReuseMode::NoReuse);
+    QCOMPARE(window->session()->http()->reuseMode(), ReuseMode::NoReuse);
+    QSignalSpy samples(window->session()->http(), &HttpClient::sampleReady);
+    window->session()->refresher()->refreshNow();
+    QTRY_VERIFY_WITH_TIMEOUT(samples.count() >= 6, 20'000);
+    for (const QList<QVariant> &args : std::as_const(samples)) {
+        const auto s = args.first().value<RequestSample>();
+        if (s.id < samples.first().first().value<RequestSample>().id)
+            continue;
+        QCOMPARE(s.reuse, ReuseMode::NoReuse);
+        QCOMPARE(s.connection, ConnectionKind::New);
+    }
+}
+
+void tst_MainWindow::positionsSayWhyTheyAreEmpty()
+{
+    // Live, pointed at nothing that answers, without credentials: the empty state says so.
+    SessionConfig config;
+    config.demo = false;
+    config.bitunixUrl = QUrl(QStringLiteral("https://127.0.0.1:9"));
+    config.hyperliquidUrl = QUrl(QStringLiteral("https://127.0.0.1:9"));
+    config.timeoutMs = 2000;
+    auto window = open(config);
+    QCOMPARE(window->positionModel()->rowCount(), 0);
+    const auto *empty = window->findChild<QLabel *>(QStringLiteral("positionsEmpty"));
+    QVERIFY(empty->isVisible());
+    QTRY_VERIFY(empty->text().contains(QLatin1String("no credentials")));
+    QTRY_VERIFY(window->statusText().contains(QLatin1String("error")));
+}
+
+void tst_MainWindow::csvExportHasEverySampleAndNoSecret()
+{
+    auto window = open(demo());
+    window->session()->refresher()->setPaused(true);
+    QTRY_COMPARE(window->session()->http()->inFlight(), 0);
+    const QByteArray csv = SampleCsv::write(*window->latencyLog());
+    QCOMPARE(csv.count('\n'), window->latencyLog()->size() + 1);
+    QVERIFY(csv.startsWith("id,started_at,exchange,endpoint"));
+    const QByteArray secret = window->session()->exsim()->endpoints().bitunixApiSecret;
+    QVERIFY(!secret.isEmpty());
+    QVERIFY(!csv.contains(secret));
+    QVERIFY(!csv.contains(window->session()->exsim()->endpoints().bitunixApiKey));
+}
+
+QTEST_MAIN(tst_MainWindow)
+#include "tst_mainwindow.moc"

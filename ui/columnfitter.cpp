@@ -1,0 +1,37 @@
+#include "columnfitter.h"
+
+#include <QHeaderView>
+#include <QTableView>
+
+ColumnFitter::ColumnFitter(QTableView *view)
+    : QObject(view)
+    , m_view(view)
+{
+    connect(view->horizontalHeader(), &QHeaderView::sectionResized, this, [this](int column) {
+        if (!m_fitting)
+            m_userSized.insert(column);
+    });
+}
+
+void ColumnFitter::fit()
+{
+    QHeaderView *header = m_view->horizontalHeader();
+    m_fitting = true;
+    if (!m_view->model())
+        return;
+    const int last = header->count() - 1;
+    for (int column = 0; column <= last; ++column) {
+        // The stretched last section takes what is left: fitting it would fight the stretch.
+        if (m_userSized.contains(column) || (column == last && header->stretchLastSection()))
+            continue;
+        // QTableView hides the public QAbstractItemView::sizeHintForColumn().
+        const auto *view = static_cast<const QAbstractItemView *>(m_view);
+        const int wanted = std::max(view->sizeHintForColumn(column), header->sectionSizeHint(column));
+        // The first data sets the width, later data only widens it.
+        if (wanted > header->sectionSize(column) || (!m_fitted && m_view->model()->rowCount() > 0))
+            header->resizeSection(column, wanted);
+    }
+    m_fitting = false;
+    if (m_view->model() && m_view->model()->rowCount() > 0)
+        m_fitted = true;
+}
