@@ -2,13 +2,14 @@
 # exdash's two entry points, for a fresh Debian 12 machine (as root, or with sudo):
 #   ./dev.sh run [exdash options]   install what is missing, build, launch exdash (demo mode by default)
 #   ./dev.sh test [ctest options]   install what is missing, build, run the whole test suite headless
+#   ./dev.sh bench [run.py options] the same set-up plus the baselines' packages, then bench/run.py
 set -euo pipefail
 cd "$(dirname "$0")"
 
-usage() { sed -n '2,4p' "$0" >&2; exit 64; }
+usage() { sed -n '2,5p' "$0" >&2; exit 64; }
 [ $# -ge 1 ] || usage
 action=$1; shift
-case "$action" in run|test) ;; *) usage ;; esac
+case "$action" in run|test|bench) ;; *) usage ;; esac
 
 # Exactly what the build, the tests and the app need from Debian.
 packages=(
@@ -17,6 +18,8 @@ packages=(
     libssl-dev ca-certificates libnghttp2-dev qtkeychain-qt6-dev
     libqt6svg6 curl
 )
+# The benchmark's baselines and plot (bench/): Debian's Python with requests and matplotlib.
+if [ "$action" = bench ]; then packages+=(python3 python3-requests python3-matplotlib); fi
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}\n' "$package" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$package")
@@ -39,5 +42,8 @@ run)
 test)
     export QT_QPA_PLATFORM=offscreen
     exec ctest --test-dir "$build" --output-on-failure --parallel "$(nproc)" "$@"
+    ;;
+bench)
+    exec /usr/bin/python3 bench/run.py --exdash "$build/app/exdash" --exsim "$build/app/exsim" "$@"
     ;;
 esac

@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 #include "theme.h"
 
+#include "cli/benchrunner.h"
 #include "cli/oncerunner.h"
 #include "config/credentialstore.h"
 #include "config/settings.h"
@@ -22,7 +23,15 @@ struct Options
 {
     QCommandLineOption once {QStringLiteral("once"),
                              QStringLiteral("Run one full refresh without a window, print it, exit.")};
-    QCommandLineOption json {QStringLiteral("json"), QStringLiteral("With --once: print one JSON document.")};
+    QCommandLineOption bench {
+        QStringLiteral("bench"),
+        QStringLiteral("Measure what reuse saves over N refresh cycles without a window, "
+                       "print it, exit.")};
+    QCommandLineOption cycles {QStringLiteral("cycles"),
+                               QStringLiteral("With --bench: refresh cycles (default 30)."),
+                               QStringLiteral("n"), QStringLiteral("30")};
+    QCommandLineOption json {QStringLiteral("json"),
+                             QStringLiteral("With --once or --bench: print one JSON document.")};
     QCommandLineOption demo {QStringLiteral("demo"),
                              QStringLiteral("Use the built-in simulator, exsim (the default).")};
     QCommandLineOption bitunixUrl {QStringLiteral("bitunix-url"), QStringLiteral("Live: Bitunix base URL."),
@@ -41,7 +50,8 @@ struct Options
                             QStringLiteral("Demo: emulated round trip in ms (default 50)."),
                             QStringLiteral("ms")};
     QCommandLineOption reuse {QStringLiteral("reuse"),
-                              QStringLiteral("pooled (default), no-reuse or interleaved."),
+                              QStringLiteral("pooled, no-reuse or interleaved (default: pooled, with --bench "
+                                             "interleaved)."),
                               QStringLiteral("mode")};
     QCommandLineOption screenshot {QStringLiteral("screenshot"),
                                    QStringLiteral("Save the window as PNG and exit."),
@@ -56,15 +66,15 @@ struct Options
 
     void addTo(QCommandLineParser &parser) const
     {
-        parser.addOptions({once, json, demo, bitunixUrl, hyperliquidUrl, caFile, address, rtt, reuse,
-                           screenshot, after, palette});
+        parser.addOptions({once, bench, cycles, json, demo, bitunixUrl, hyperliquidUrl, caFile, address, rtt,
+                           reuse, screenshot, after, palette});
     }
 };
 
 bool headless(int argc, char *argv[])
 {
     for (int i = 1; i < argc; ++i) {
-        for (const char *flag : {"--once", "--version", "-v", "--help", "-h", "--help-all"}) {
+        for (const char *flag : {"--once", "--bench", "--version", "-v", "--help", "-h", "--help-all"}) {
             if (std::strcmp(argv[i], flag) == 0)
                 return true;
         }
@@ -81,7 +91,13 @@ int fail(const QString &message)
 // Command line over settings: URLs on the command line mean live mode.
 bool makeConfig(const QCommandLineParser &parser, const Options &o, SessionConfig *config, QString *error)
 {
-    *config = configFromSettings(Settings());
+    if (parser.isSet(o.bench)) {
+        // Reproducible: the defaults, not the user's watchlist or cadences; both arms unless told otherwise.
+        *config = SessionConfig();
+        config->reuse = ReuseMode::Interleaved;
+    } else {
+        *config = configFromSettings(Settings());
+    }
 
     if (parser.isSet(o.bitunixUrl) || parser.isSet(o.hyperliquidUrl)) {
         config->demo = false;
@@ -140,6 +156,34 @@ void setUpApplication()
     QCoreApplication::setApplicationVersion(QStringLiteral(EXDASH_VERSION));
 }
 
+int runBench(const QCommandLineParser &parser, const Options &o, const SessionConfig &config)
+{
+    bool ok = false;
+    const int cycles = parser.value(o.cycles).toInt(&ok);
+    if (!ok || cycles < 1 || cycles > 10'000'000)
+        return fail(QStringLiteral("--cycles must be a whole number from 1"));
+    const bool json = parser.isSet(o.json);
+    BenchRunner runner;
+    QJsonObject document;
+    const int code = runner.run(config, cycles, &document, [json](int done, int total) {
+        if (json)
+            return;
+        constexpr int width = 40;
+        const int filled = int(qint64(done) * width / total);
+        std::fprintf(stderr, "\r[%s%s] %d/%d cycles", QByteArray(filled, '#').constData(),
+                     QByteArray(width - filled, '.').constData(), done, total);
+        if (done == total)
+            std::fputc('\n', stderr);
+    });
+    if (code == 64)
+        return fail(document.value(QStringLiteral("error")).toString());
+    if (json)
+        std::printf("%s\n", QJsonDocument(document).toJson(QJsonDocument::Indented).constData());
+    else
+        std::printf("%s", qPrintable(BenchRunner::table(document)));
+    return code;
+}
+
 int runHeadless(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
@@ -159,6 +203,8 @@ int runHeadless(int argc, char *argv[])
         return fail(error);
     if (!config.demo)
         config.bitunix = loadCredentials();
+    if (parser.isSet(o.bench))
+        return runBench(parser, o, config);
     OnceRunner runner;
     QJsonObject document;
     const int code = runner.run(config, &document);

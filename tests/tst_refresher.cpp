@@ -68,6 +68,7 @@ private slots:
     void cadencePerDataKind();
     void oneCycleSendsEverythingAtOnce();
     void budgetDelaysButNeverDrops();
+    void cycleFitsOnlyWhenTheBudgetHasRoom();
     void rateLimitBacksOffPastRetryAfter();
     void authErrorsKeepThePlainCadence();
     void stalenessFollowsFailuresAndAge();
@@ -174,6 +175,36 @@ void tst_Refresher::budgetDelaysButNeverDrops()
     // Delayed, not dropped: every kind keeps getting its turn.
     for (DataKind kind : allDataKinds)
         QVERIFY(client.fetches.value(int(kind)) >= 2);
+}
+
+void tst_Refresher::cycleFitsOnlyWhenTheBudgetHasRoom()
+{
+    FakeClient client(Exchange::Hyperliquid, m_http.get());
+    client.clock.start();
+    client.capacity = 30; // a whole cycle (3 x 10) fits once per window
+    client.windowMs = 60'000;
+    client.weights = {
+        {int(DataKind::Tickers), 10}, {int(DataKind::Positions), 10}, {int(DataKind::Account), 10}};
+    Refresher refresher(m_http.get());
+    refresher.addClient(&client);
+    for (DataKind kind : allDataKinds)
+        refresher.setCadence(kind, 3'600'000); // only refreshNow() sends
+    QCOMPARE(refresher.msUntilCycleFits(), 0);
+    refresher.refreshNow();
+    QCOMPARE(refresher.cyclesStarted(), 1);
+    QVERIFY(runUntil(refresher, [&] { return refresher.inFlight() == 0; }));
+    // The budget is spent for a minute: the next whole cycle fits when the first one's spend expires.
+    const qint64 wait = refresher.msUntilCycleFits();
+    QVERIFY2(wait > 55'000 && wait <= 60'000, qPrintable(QString::number(wait)));
+    refresher.refreshNow();
+    QCOMPARE(refresher.cyclesStarted(), 1); // delayed, not sent
+
+    // Against exsim (no rate limit of its own) the benchmark lifts the budgets: cycles go back to back.
+    refresher.setBudgetsEnforced(false);
+    QCOMPARE(refresher.msUntilCycleFits(), 0);
+    refresher.refreshNow();
+    QCOMPARE(refresher.cyclesStarted(), 2);
+    QCOMPARE(client.fetches.value(int(DataKind::Tickers)), 2);
 }
 
 void tst_Refresher::rateLimitBacksOffPastRetryAfter()

@@ -80,6 +80,21 @@ void Refresher::refreshNow()
     tick();
 }
 
+qint64 Refresher::msUntilCycleFits()
+{
+    if (!m_budgetsEnforced)
+        return 0;
+    const qint64 t = now();
+    // The feeds sharing a budget go out together: what they weigh together has to fit.
+    std::map<RateBudget *, int> weights;
+    for (auto &[key, f] : m_feeds)
+        weights[&budget(f.client, f.kind)] += f.client->weight(f.kind);
+    qint64 wait = 0;
+    for (const auto &[b, weight] : weights)
+        wait = std::max(wait, b->nextFit(std::min(weight, b->capacity()), t) - t);
+    return wait;
+}
+
 Refresher::Feed *Refresher::feed(Exchange exchange, DataKind kind)
 {
     const auto it = m_feeds.find({int(exchange), int(kind)});
@@ -150,7 +165,7 @@ void Refresher::tick()
         if (blocked.contains(b))
             continue;
         const int weight = f->client->weight(f->kind);
-        if (!b->fits(weight, t)) {
+        if (m_budgetsEnforced && !b->fits(weight, t)) {
             blocked.insert(b);
             qCDebug(lcRefresh) << nameOf(f->client->exchange()) << nameOf(f->kind)
                                << "waits for its budget until" << b->nextFit(weight, t) - t << "ms from now";

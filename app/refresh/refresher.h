@@ -53,6 +53,10 @@ public:
     bool isPaused() const { return m_paused; }
     // Everything is due now (budgets and back-off still apply).
     void refreshNow();
+    // Off only against exsim, which has no rate limit of its own: `exdash --bench` runs cycles back to back.
+    void setBudgetsEnforced(bool enforced) { m_budgetsEnforced = enforced; }
+    // How long until every feed's next call fits its budget (0: a whole cycle would go out now).
+    qint64 msUntilCycleFits();
 
     FeedStatus status(Exchange exchange, DataKind kind) const;
     bool isStale(Exchange exchange, DataKind kind) const;
@@ -90,5 +94,6 @@ private:
     QTimer m_timer;
     QElapsedTimer m_clock;
     bool m_paused = false;
+    bool m_budgetsEnforced = true;
     int m_cycles = 0;
 };

@@ -1,5 +1,7 @@
 #include "exsimthread.h"
 
+#include <pthread.h>
+
 ExsimThread::ExsimThread(QObject *parent)
     : QObject(parent)
 {
@@ -26,6 +28,7 @@ bool ExsimThread::start(const ExsimOptions &options, QString *error)
     QMetaObject::invokeMethod(
         &m_anchor,
         [this, &options, &started, &failure] {
+            m_hasCpuClock = pthread_getcpuclockid(pthread_self(), &m_cpuClock) == 0;
             auto *exsim = new Exsim(options);
             started = exsim->start(&failure);
             if (!started) {
@@ -57,4 +60,12 @@ void ExsimThread::setFault(SimExchange exchange, const Fault &fault)
     if (m_exsim)
         QMetaObject::invokeMethod(m_exsim,
                                   [exsim = m_exsim, exchange, fault] { exsim->setFault(exchange, fault); });
+}
+
+double ExsimThread::cpuMs() const
+{
+    timespec spent {};
+    if (!m_hasCpuClock || clock_gettime(m_cpuClock, &spent) != 0)
+        return 0;
+    return double(spent.tv_sec) * 1e3 + double(spent.tv_nsec) / 1e6;
 }

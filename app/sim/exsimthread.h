@@ -7,6 +7,8 @@
 #include <QThread>
 #include <QUrl>
 
+#include <ctime>
+
 // What a client needs to talk to a running exsim.
 struct ExsimEndpoints
 {
@@ -35,9 +37,14 @@ public:
     void setRttMs(double ms);
     void setFault(SimExchange exchange, const Fault &fault);
 
+    // CPU time the simulator's thread has used: what a benchmark subtracts to get the client's own.
+    double cpuMs() const;
+
 private:
     QThread m_thread;
     QObject m_anchor; // lives in m_thread: what calls into it are queued to
     Exsim *m_exsim = nullptr;
     ExsimEndpoints m_endpoints;
+    clockid_t m_cpuClock {};
+    bool m_hasCpuClock = false;
 };

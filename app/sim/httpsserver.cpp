@@ -241,6 +241,9 @@ void HttpsServer::onEncryptedConnection()
 {
     while (QTcpSocket *tcp = m_server.nextPendingConnection()) {
         auto *socket = static_cast<QSslSocket *>(tcp);
+        // A late answer (server time) must not wait behind Nagle for the ACK of the TLS session tickets the
+        // handshake sent: that held every new connection's first answer by a delayed-ACK 40 ms.
+        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
         ++m_open;
         connect(socket, &QSslSocket::disconnected, this, [this, socket] {
             --m_open;

@@ -1,0 +1,263 @@
+#include "benchrunner.h"
+
+#include "models/latencylog.h"
+
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFile>
+#include <QJsonArray>
+#include <QTextStream>
+#include <QTimer>
+
+#include <cmath>
+#include <ctime>
+#include <map>
+#include <unistd.h>
+
+namespace {
+
+constexpr int cycleTimeoutMs = 60'000;
+constexpr int rssSamples = 10;
+
+double nearestRank(std::vector<double> values, int percent)
+{
+    if (values.empty())
+        return std::nan("");
+    const auto rank = values.begin() + (qint64(percent) * qint64(values.size()) + 99) / 100 - 1;
+    std::nth_element(values.begin(), rank, values.end());
+    return *rank;
+}
+
+double processCpuMs()
+{
+    timespec spent {};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spent);
+    return double(spent.tv_sec) * 1e3 + double(spent.tv_nsec) / 1e6;
+}
+
+qint64 residentKb()
+{
+    QFile statm(QStringLiteral("/proc/self/statm"));
+    if (!statm.open(QIODevice::ReadOnly))
+        return -1;
+    const QList<QByteArray> fields = statm.readAll().split(' ');
+    return fields.size() > 1 ? fields[1].toLongLong() * sysconf(_SC_PAGESIZE) / 1024 : -1;
+}
+
+QJsonValue json(double value)
+{
+    return std::isfinite(value) ? QJsonValue(std::round(value * 1000) / 1000) : QJsonValue(QJsonValue::Null);
+}
+
+struct Arm
+{
+    int requests = 0;
+    int newConnections = 0;
+    double firstCallMs = std::nan("");
+    std::vector<double> cycleMs;
+    double cpuMs = 0;
+};
+
+} // namespace
+
+BenchRunner::BenchRunner(QObject *parent)
+    : QObject(parent)
+{ }
+
+int BenchRunner::run(const SessionConfig &config, int cycles, QJsonObject *document, const Progress &progress)
+{
+    Session session;
+    QString error;
+    if (!session.start(config, &error)) {
+        *document = {{QStringLiteral("error"), error}};
+        return 64;
+    }
+    Refresher *refresher = session.refresher();
+    HttpClient *http = session.http();
+    // exsim has no rate limit: cycles go back to back. Live, each cycle waits until it fits the budgets, and
+    // that wait is not part of the cycle.
+    if (config.demo)
+        refresher->setBudgetsEnforced(false);
+    const auto clientCpuMs = [&session] {
+        return processCpuMs() - (session.exsim() ? session.exsim()->cpuMs() : 0);
+    };
+
+    LatencyLog log; // what the window keeps: memory has to stay flat once it is full
+    std::map<ReuseMode, Arm> arms;
+    int failures = 0;
+    connect(http, &HttpClient::sampleReady, this, [&](const RequestSample &s) {
+        log.append(s);
+        if (s.warmUp)
+            return;
+        Arm &arm = arms[s.reuse];
+        ++arm.requests;
+        arm.newConnections += s.connectionsOpened;
+        if (!s.ok()) {
+            ++failures;
+            return;
+        }
+        if (std::isnan(arm.firstCallMs))
+            arm.firstCallMs = s.totalMs();
+    });
+
+    QEventLoop loop;
+    QTimer watchdog;
+    watchdog.setSingleShot(true);
+    QString abortReason;
+    connect(&watchdog, &QTimer::timeout, &loop, [&] {
+        abortReason = QStringLiteral("a cycle did not finish within %1 s").arg(cycleTimeoutMs / 1000);
+        loop.quit();
+    });
+
+    int done = 0;
+    bool inCycle = false;
+    ReuseMode cycleArm = ReuseMode::Pooled;
+    QElapsedTimer cycleClock;
+    double cycleCpuStart = 0;
+    int logFullAtCycle = -1;
+    QJsonArray rss {residentKb()};
+
+    std::function<void()> startCycle = [&] {
+        const int before = refresher->cyclesStarted();
+        cycleCpuStart = clientCpuMs();
+        cycleClock.start();
+        refresher->refreshNow();
+        if (refresher->cyclesStarted() == before) { // every feed backs off after failures: try again soon
+            QTimer::singleShot(100, &loop, startCycle);
+            return;
+        }
+        inCycle = true;
+        watchdog.start(cycleTimeoutMs);
+    };
+    connect(refresher, &Refresher::cycleStarted, this, [&](ReuseMode arm) { cycleArm = arm; });
+    const auto maybeEndCycle = [&] {
+        if (!inCycle || refresher->inFlight() > 0 || http->inFlight() > 0)
+            return;
+        inCycle = false;
+        watchdog.stop();
+        Arm &arm = arms[cycleArm];
+        arm.cycleMs.push_back(double(cycleClock.nsecsElapsed()) / 1e6);
+        arm.cpuMs += clientCpuMs() - cycleCpuStart;
+        ++done;
+        if (logFullAtCycle < 0 && log.size() == log.capacity())
+            logFullAtCycle = done;
+        if (done * rssSamples / cycles != (done - 1) * rssSamples / cycles)
+            rss.append(residentKb());
+        if (progress)
+            progress(done, cycles);
+        if (done == cycles)
+            loop.quit();
+        else
+            QTimer::singleShot(refresher->msUntilCycleFits(), &loop, startCycle);
+    };
+    connect(refresher, &Refresher::idle, &loop, maybeEndCycle);
+    // The last sample can follow the Refresher's idle (a call whose answer needs another call).
+    connect(http, &HttpClient::sampleReady, &loop, maybeEndCycle, Qt::QueuedConnection);
+
+    QTimer::singleShot(0, &loop, startCycle);
+    loop.exec();
+
+    QJsonObject modes;
+    for (const auto &[mode, arm] : arms) {
+        LatencyFilter filter;
+        filter.arm = mode;
+        const LatencyStats calls = log.stats(filter);
+        modes.insert(nameOf(mode),
+                     QJsonObject {{QStringLiteral("requests"), arm.requests},
+                                  {QStringLiteral("newConnections"), arm.newConnections},
+                                  {QStringLiteral("callP50Ms"), json(calls.p50)},
+                                  {QStringLiteral("callP95Ms"), json(calls.p95)},
+                                  {QStringLiteral("callFirstMs"), json(arm.firstCallMs)},
+                                  {QStringLiteral("cycles"), int(arm.cycleMs.size())},
+                                  {QStringLiteral("cycleP50Ms"), json(nearestRank(arm.cycleMs, 50))},
+                                  {QStringLiteral("cycleP95Ms"), json(nearestRank(arm.cycleMs, 95))},
+                                  {QStringLiteral("cpuMsPerRequest"),
+                                   json(arm.requests > 0 ? arm.cpuMs / arm.requests : std::nan(""))}});
+    }
+    QJsonValue gain = QJsonValue::Null;
+    const QJsonObject pooled = modes.value(nameOf(ReuseMode::Pooled)).toObject();
+    const QJsonObject noReuse = modes.value(nameOf(ReuseMode::NoReuse)).toObject();
+    if (!pooled.isEmpty() && !noReuse.isEmpty()) {
+        const auto ratio = [&](const QString &key) {
+            return json(noReuse.value(key).toDouble(std::nan("")) / pooled.value(key).toDouble(std::nan("")));
+        };
+        gain = QJsonObject {{QStringLiteral("callP50Ratio"), ratio(QStringLiteral("callP50Ms"))},
+                            {QStringLiteral("cycleP50Ratio"), ratio(QStringLiteral("cycleP50Ms"))}};
+    }
+    *document = {
+        {QStringLiteral("rttMs"), config.demo ? QJsonValue(config.demoRttMs) : QJsonValue(QJsonValue::Null)},
+        {QStringLiteral("cycles"), done},
+        {QStringLiteral("target"), config.demo ? QStringLiteral("exsim") : QStringLiteral("live")},
+        {QStringLiteral("reuse"), nameOf(config.reuse)},
+        {QStringLiteral("errors"), failures},
+        {QStringLiteral("modes"), modes},
+        {QStringLiteral("gain"), gain},
+        {QStringLiteral("memory"),
+         QJsonObject {{QStringLiteral("rssKb"), rss},
+                      {QStringLiteral("logCapacity"), log.capacity()},
+                      {QStringLiteral("logFullAtCycle"), logFullAtCycle}}}};
+    if (!abortReason.isEmpty())
+        document->insert(QStringLiteral("error"), abortReason);
+    return !abortReason.isEmpty() || failures > 0 ? 2 : 0;
+}
+
+QString BenchRunner::table(const QJsonObject &document)
+{
+    QString text;
+    QTextStream out(&text);
+    if (document.contains(QStringLiteral("error")))
+        out << "error: " << document.value(QStringLiteral("error")).toString() << '\n';
+    const QJsonValue rtt = document.value(QStringLiteral("rttMs"));
+    out << document.value(QStringLiteral("cycles")).toInt() << " refresh cycles against "
+        << document.value(QStringLiteral("target")).toString()
+        << (rtt.isNull() ? QString() : QStringLiteral(" at RTT %1 ms").arg(rtt.toDouble())) << ", "
+        << document.value(QStringLiteral("reuse")).toString() << ", "
+        << document.value(QStringLiteral("errors")).toInt() << " failed calls\n\n";
+
+    const QJsonObject modes = document.value(QStringLiteral("modes")).toObject();
+    const QStringList names = modes.keys();
+    out << QStringLiteral("%1").arg(QString(), -18);
+    for (const QString &name : names)
+        out << QStringLiteral("%1").arg(name, 10);
+    out << '\n';
+    struct Row
+    {
+        const char *key;
+        const char *label;
+        bool count;
+    };
+    const Row rows[] = {
+        {"requests", "requests", true},          {"newConnections", "new connections", true},
+        {"callP50Ms", "call p50 ms", false},     {"callP95Ms", "call p95 ms", false},
+        {"callFirstMs", "first call ms", false}, {"cycleP50Ms", "cycle p50 ms", false},
+        {"cycleP95Ms", "cycle p95 ms", false},   {"cpuMsPerRequest", "CPU ms/request", false},
+    };
+    for (const Row &row : rows) {
+        out << QStringLiteral("%1").arg(QLatin1String(row.label), -18);
+        for (const QString &name : names) {
+            const QJsonValue v = modes.value(name).toObject().value(QLatin1String(row.key));
+            const double d = v.toDouble();
+            const QString cell = v.isNull() ? QStringLiteral("—")
+                : row.count                 ? QString::number(qint64(d))
+                                            : QString::number(d, 'f', d < 10 ? 3 : 1);
+            out << QStringLiteral("%1").arg(cell, 10);
+        }
+        out << '\n';
+    }
+    const QJsonObject gain = document.value(QStringLiteral("gain")).toObject();
+    if (!gain.isEmpty()) {
+        out << "\nReuse is " << QString::number(gain.value(QStringLiteral("callP50Ratio")).toDouble(), 'f', 2)
+            << "x faster per call (p50) and "
+            << QString::number(gain.value(QStringLiteral("cycleP50Ratio")).toDouble(), 'f', 2)
+            << "x per refresh cycle.\n";
+    }
+    const QJsonArray rss =
+        document.value(QStringLiteral("memory")).toObject().value(QStringLiteral("rssKb")).toArray();
+    if (!rss.isEmpty()) {
+        out << "RSS (KiB, per tenth of the run):";
+        for (const QJsonValue &v : rss)
+            out << ' ' << v.toInteger();
+        out << '\n';
+    }
+    return text;
+}

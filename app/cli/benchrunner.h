@@ -1,0 +1,33 @@
+#pragma once
+
+#include "refresh/session.h"
+
+#include <QJsonObject>
+
+#include <functional>
+
+// `exdash --bench`: the real client stack (HttpClient, both exchange clients, the Refresher; no GUI) for N
+// full refresh cycles, back to back, against the embedded exsim or live URLs. With the interleaved mode the
+// arms alternate cycle by cycle, so both see the same network. One JSON document:
+//   {"rttMs", "cycles", "target", "errors",
+//    "modes": {"pooled": {...}, "no-reuse": {...}},        each with requests, newConnections, callP50Ms,
+//                                                          callP95Ms, callFirstMs, cycleP50Ms, cycleP95Ms,
+//                                                          cpuMsPerRequest
+//    "gain": {"callP50Ratio", "cycleP50Ratio"} (null unless both arms ran),
+//    "memory": {"rssKb": [one per tenth of the run], "logCapacity", "logFullAtCycle"}}
+// A call is a successful API request (warm-ups and failures excluded, as in the window's gain panel); a cycle
+// runs from the Refresher sending it to its last answer. CPU is the process's minus the simulator thread's.
+class BenchRunner : public QObject
+{
+    Q_OBJECT
+public:
+    using Progress = std::function<void(int cyclesDone, int cycles)>;
+
+    explicit BenchRunner(QObject *parent = nullptr);
+
+    // Returns the exit code: 0, 2 when a call failed (the document says how many), 64 when it could not
+    // start.
+    int run(const SessionConfig &config, int cycles, QJsonObject *document, const Progress &progress = {});
+
+    static QString table(const QJsonObject &document);
+};
