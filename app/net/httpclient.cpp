@@ -119,6 +119,9 @@ void HttpWorker::start(const Dispatch &d)
         request.setRawHeader("Connection", "close");
         request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
         request.setPeerVerifyName(d.request.url.host());
+        // Qt keeps one TLS context per pool, and OpenSSL keeps every session ticket a server sends in it (up
+        // to 20 480): a pool that expires a second after its last request takes them along.
+        request.setAttribute(QNetworkRequest::ConnectionCacheExpiryTimeoutSecondsAttribute, 1);
     } else {
         request.setAttribute(QNetworkRequest::Http2AllowedAttribute, d.request.allowHttp2);
         request.setAttribute(QNetworkRequest::ConnectionCacheExpiryTimeoutSecondsAttribute,
