@@ -15,6 +15,7 @@ private slots:
     void rejects();
     void rateLimitIsExchangeShaped();
     void transportFaultsKeepTheBody();
+    void unprocessableIsPlainTextAndSkewIsAClock();
 };
 
 void tst_Fault::parses_data()
@@ -34,6 +35,10 @@ void tst_Fault::parses_data()
     QTest::newRow("close-idle:250") << "close-idle:250" << int(Fault::Kind::CloseIdleEarly) << 250;
     QTest::newRow("trickle") << "trickle" << int(Fault::Kind::SlowTrickle) << 100;
     QTest::newRow("huge:60") << "huge:60" << int(Fault::Kind::HugeBody) << 60;
+    QTest::newRow("stale") << "stale" << int(Fault::Kind::StaleKeepAlive) << 0;
+    QTest::newRow("422") << "422" << int(Fault::Kind::Unprocessable) << 0;
+    QTest::newRow("skew") << "skew" << int(Fault::Kind::ClockSkew) << 120;
+    QTest::newRow("skew-behind:30") << "skew-behind:30" << int(Fault::Kind::ClockSkewBehind) << 30;
     QTest::newRow("none") << "none" << int(Fault::Kind::None) << 0;
 }
 
@@ -112,6 +117,25 @@ void tst_Fault::transportFaultsKeepTheBody()
     QCOMPARE(huge.body.size(), 2 * 1024 * 1024);
     QJsonDocument::fromJson(huge.body, &error);
     QCOMPARE(error.error, QJsonParseError::NoError);
+}
+
+void tst_Fault::unprocessableIsPlainTextAndSkewIsAClock()
+{
+    const SimResponse unprocessable =
+        applyFault(*Fault::parse(QStringLiteral("422")), SimExchange::Hyperliquid, SimResponse::json("{}"));
+    QCOMPARE(unprocessable.status, 422);
+    QVERIFY(unprocessable.contentType.startsWith("text/plain"));
+    QVERIFY(unprocessable.body.startsWith("Failed to deserialize the JSON body"));
+
+    QCOMPARE(Fault::parse(QStringLiteral("skew:30"))->clockOffsetMs(), 30'000);
+    QCOMPARE(Fault::parse(QStringLiteral("skew-behind"))->clockOffsetMs(), -120'000);
+    QCOMPARE(Fault::parse(QStringLiteral("500"))->clockOffsetMs(), 0);
+    // A skewed clock answers normally: only its time differs.
+    const SimResponse original = SimResponse::json("{\"code\":0}");
+    QCOMPARE(applyFault(*Fault::parse(QStringLiteral("skew")), SimExchange::Bitunix, original).body,
+             original.body);
+    QCOMPARE(applyFault(*Fault::parse(QStringLiteral("stale")), SimExchange::Bitunix, original).action,
+             SimResponse::Action::DropIfReused);
 }
 
 QTEST_GUILESS_MAIN(tst_Fault)

@@ -58,6 +58,15 @@ bool FetchError::backOff() const
     }
 }
 
+QDateTime httpDate(const QByteArray &value)
+{
+    // An HTTP-date ends in "GMT", which Qt 6.4's RFC 2822 parser refuses; it takes "+0000".
+    QString date = QString::fromLatin1(value.trimmed());
+    if (date.endsWith(QLatin1String(" GMT")))
+        date = date.chopped(4) + QStringLiteral(" +0000");
+    return QDateTime::fromString(date, Qt::RFC2822Date);
+}
+
 ExchangeClient::ExchangeClient(Exchange exchange, HttpClient *http, QObject *parent)
     : QObject(parent)
     , m_http(http)
@@ -124,11 +133,7 @@ FetchError ExchangeClient::transportError(const HttpResponse &response)
             if (seconds && value >= 0) {
                 error.retryAfterMs = qint64(value * 1000);
             } else if (!retryAfter.isEmpty()) {
-                // An HTTP-date ends in "GMT", which Qt 6.4's RFC 2822 parser refuses; it takes "+0000".
-                QString date = QString::fromLatin1(retryAfter);
-                if (date.endsWith(QLatin1String(" GMT")))
-                    date = date.chopped(4) + QStringLiteral(" +0000");
-                const QDateTime at = QDateTime::fromString(date, Qt::RFC2822Date);
+                const QDateTime at = httpDate(retryAfter);
                 if (at.isValid())
                     error.retryAfterMs = std::max<qint64>(0, QDateTime::currentDateTimeUtc().msecsTo(at));
             }

@@ -4,6 +4,7 @@
 
 #include "net/httpclient.h"
 
+#include <QDateTime>
 #include <QObject>
 #include <QStringList>
 
@@ -38,6 +39,9 @@ struct FetchError
 };
 
 Q_DECLARE_METATYPE(FetchError)
+
+// An HTTP-date (RFC 9110 5.6.7: "Sun, 06 Nov 1994 08:49:37 GMT"); invalid when it is not one.
+QDateTime httpDate(const QByteArray &value);
 
 // One exchange's data feed: builds requests, sends them through the shared HttpClient, parses the answers
 // into value types and emits them. Keeps nothing but what it needs to join data (Bitunix marks) or merge it

@@ -99,7 +99,10 @@ ObservableNetworkAccessManager *HttpWorker::manager()
         connect(m_manager, &ObservableNetworkAccessManager::preconnectCreated, this,
                 [this](QNetworkReply *reply) {
                     if (m_pendingWarmUp) {
-                        track(reply, *m_pendingWarmUp);
+                        InFlight flight;
+                        flight.dispatch = *m_pendingWarmUp;
+                        flight.wallStartMs = QDateTime::currentMSecsSinceEpoch();
+                        track(reply, std::move(flight));
                         m_pendingWarmUp = nullptr;
                     }
                 });
@@ -109,6 +112,20 @@ ObservableNetworkAccessManager *HttpWorker::manager()
 
 void HttpWorker::start(const Dispatch &d)
 {
+    m_tracker.created(d.id, poolKey(d), now());
+    InFlight flight;
+    flight.dispatch = d;
+    flight.wallStartMs = QDateTime::currentMSecsSinceEpoch();
+    send(std::move(flight));
+}
+
+void HttpWorker::send(InFlight flight)
+{
+    if (m_dropConnectionsPending) {
+        m_held.append(std::move(flight));
+        return;
+    }
+    const Dispatch &d = flight.dispatch;
     QNetworkRequest request(d.request.url);
     request.setTransferTimeout(d.timeoutMs);
     for (const auto &[name, value] : d.request.headers)
@@ -128,11 +145,37 @@ void HttpWorker::start(const Dispatch &d)
                              d.keepAliveIdleSeconds);
     }
 
-    m_tracker.created(d.id, poolKey(d), now());
     QNetworkReply *reply = manager()->sendCustomRequest(request, d.request.method, d.request.body);
     // Without a bound Qt buffers a whole body before readyRead can refuse it: memory would follow the server.
     reply->setReadBufferSize(readBufferBytes);
-    track(reply, d);
+    track(reply, std::move(flight));
+}
+
+bool HttpWorker::shouldRetry(QNetworkReply *reply, const InFlight &flight) const
+{
+    // The keep-alive race: the server closed an idle connection just as this request went out on it, so no
+    // answer can have started. Over HTTP/1.1 Qt resends such a request by itself (sends == 2); over HTTP/2 it
+    // fails the stream. Once, on a new connection, and only when sending it twice does no harm.
+    const HttpRequest &r = flight.dispatch.request;
+    const bool safe = r.retrySafe || r.method == "GET" || r.method == "HEAD";
+    return safe && !flight.dispatch.warmUp && !flight.retried && !flight.newConnection && !flight.headersSeen
+        && flight.bytesReceived == 0 && flight.sends <= 1
+        && reply->error() == QNetworkReply::RemoteHostClosedError;
+}
+
+void HttpWorker::dropConnectionsWhenIdle()
+{
+    if (!m_dropConnectionsPending || !m_inFlight.isEmpty())
+        return;
+    // Qt 6.4 offers no way to close one pool's connections, and clearing the cache orphans replies in flight
+    // (qt-notes): hence only now, with none.
+    qCDebug(lcNet) << "dropping every pooled connection after a stall or a dead connection;" << m_held.size()
+                   << "requests were held for it";
+    if (m_manager)
+        m_manager->clearConnectionCache();
+    m_dropConnectionsPending = false;
+    for (InFlight &flight : std::exchange(m_held, {}))
+        send(std::move(flight));
 }
 
 void HttpWorker::warmUp(const Dispatch &d)
@@ -164,23 +207,31 @@ void HttpWorker::warmUp(const Dispatch &d)
     }
 }
 
-void HttpWorker::track(QNetworkReply *reply, const Dispatch &d)
+void HttpWorker::track(QNetworkReply *reply, InFlight flight)
 {
-    InFlight flight;
-    flight.dispatch = d;
-    flight.wallStartMs = QDateTime::currentMSecsSinceEpoch();
-    m_inFlight.insert(reply, flight);
-    const quint64 id = d.id;
+    const quint64 id = flight.dispatch.id;
+    m_inFlight.insert(reply, std::move(flight));
 
     connect(reply, &QNetworkReply::socketStartedConnecting, this,
             [this, id] { m_tracker.socketStartedConnecting(id, now()); });
-    connect(reply, &QNetworkReply::encrypted, this, [this, id] { m_tracker.encrypted(id, now()); });
-    connect(reply, &QNetworkReply::requestSent, this, [this, id] { m_tracker.requestSent(id, now()); });
+    connect(reply, &QNetworkReply::encrypted, this, [this, id, reply] {
+        m_tracker.encrypted(id, now());
+        if (auto it = m_inFlight.find(reply); it != m_inFlight.end())
+            it->newConnection = true;
+    });
+    connect(reply, &QNetworkReply::requestSent, this, [this, id, reply] {
+        m_tracker.requestSent(id, now());
+        if (auto it = m_inFlight.find(reply); it != m_inFlight.end())
+            ++it->sends;
+    });
     connect(reply, &QNetworkReply::metaDataChanged, this, [this, id, reply] {
         m_tracker.headersReceived(id, now());
         auto it = m_inFlight.find(reply);
+        if (it == m_inFlight.end())
+            return;
+        it->headersSeen = true;
         const QVariant length = reply->header(QNetworkRequest::ContentLengthHeader);
-        if (it != m_inFlight.end() && length.isValid() && length.toLongLong() > it->dispatch.maxResponseBytes)
+        if (length.isValid() && length.toLongLong() > it->dispatch.maxResponseBytes)
             abortTooLarge(reply, *it);
     });
     connect(reply, &QNetworkReply::readyRead, this, [this, reply] { readBody(reply); });
@@ -219,6 +270,19 @@ void HttpWorker::complete(QNetworkReply *reply)
     reply->deleteLater();
 
     const Dispatch &d = flight.dispatch;
+    const bool http2Pool = d.arm == ReuseMode::Pooled && d.request.allowHttp2 && !d.warmUp;
+    if (shouldRetry(reply, flight)) {
+        qCDebug(lcNet).noquote() << d.request.exchange << d.request.endpoint
+                                 << "found its kept-alive connection closed: sending it again";
+        flight.retried = true;
+        flight.newConnection = flight.headersSeen = false;
+        // Qt 6.4 can leave a request sent right after an HTTP/2 connection died hanging (qt-notes): the
+        // retry waits for fresh connections.
+        m_dropConnectionsPending = m_dropConnectionsPending || http2Pool;
+        send(std::move(flight));
+        dropConnectionsWhenIdle();
+        return;
+    }
     HttpResponse response;
     RequestSample &s = response.sample;
     s.id = d.id;
@@ -273,7 +337,12 @@ void HttpWorker::complete(QNetworkReply *reply)
     qCDebug(lcNet).noquote() << s.exchange << s.endpoint << s.host << nameOf(s.reuse) << nameOf(s.connection)
                              << nameOf(s.protocol) << s.httpStatus << QString::number(s.totalMs(), 'f', 2)
                              << "ms" << s.errorText;
+    // An HTTP/2 connection outlives a stream that stalled or died with it, and a dead one would stall every
+    // later request: start over with fresh connections. (HTTP/1.1 closes the connection of a failed request.)
+    if (http2Pool && (s.error == NetError::Timeout || s.error == NetError::ConnectionClosed))
+        m_dropConnectionsPending = true;
     emit finished(d.id, response);
+    dropConnectionsWhenIdle();
 }
 
 void HttpWorker::shutdown()
@@ -284,6 +353,7 @@ void HttpWorker::shutdown()
         it.key()->deleteLater();
     }
     m_inFlight.clear();
+    m_held.clear();
     delete m_manager;
     m_manager = nullptr;
 }

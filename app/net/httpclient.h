@@ -27,6 +27,9 @@ struct HttpRequest
     QByteArray body;
     RawHeaders headers;
     bool allowHttp2 = true; // in pooled mode; no-reuse always speaks HTTP/1.1 with Connection: close
+    // GET and HEAD are, by HTTP's definition; say so for a POST only when sending it twice does no harm.
+    // Decides whether a request that finds its kept-alive connection dead before any answer goes again, once.
+    bool retrySafe = false;
     int timeoutMs = 0; // 0: the client's default
     qint64 maxResponseBytes = 0; // 0: the client's default
 };

@@ -59,11 +59,18 @@ private:
         qint64 bytesReceived = 0;
         qint64 wallStartMs = 0;
         bool tooLarge = false;
+        bool newConnection = false; // encrypted(): this attempt opened its connection
+        bool headersSeen = false;
+        int sends = 0; // requestSent(): two when Qt resent it by itself
+        bool retried = false;
     };
 
     ObservableNetworkAccessManager *manager();
     qint64 now() const { return m_clock.nsecsElapsed(); }
-    void track(QNetworkReply *reply, const Dispatch &dispatch);
+    void send(InFlight flight);
+    bool shouldRetry(QNetworkReply *reply, const InFlight &flight) const;
+    void dropConnectionsWhenIdle();
+    void track(QNetworkReply *reply, InFlight flight);
     void readBody(QNetworkReply *reply);
     void complete(QNetworkReply *reply);
     void abortTooLarge(QNetworkReply *reply, InFlight &flight);
@@ -73,4 +80,8 @@ private:
     ConnectionTracker m_tracker;
     QHash<QNetworkReply *, InFlight> m_inFlight;
     const Dispatch *m_pendingWarmUp = nullptr;
+    // After a stall or a dead connection in an HTTP/2 pool: every connection is dropped once nothing is in
+    // flight, and what is sent meanwhile waits for that.
+    bool m_dropConnectionsPending = false;
+    QList<InFlight> m_held;
 };

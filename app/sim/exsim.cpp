@@ -3,6 +3,7 @@
 #include "wanlink.h"
 
 #include <QDateTime>
+#include <QLocale>
 #include <QLoggingCategory>
 #include <QRandomGenerator>
 
@@ -168,9 +169,17 @@ SimResponse Exsim::answer(SimExchange exchange, const SimRequest &request)
 {
     if (auto response = control(exchange, request))
         return *response;
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const Fault current = fault(exchange);
+    const qint64 now = QDateTime::currentMSecsSinceEpoch() + current.clockOffsetMs();
     SimResponse response = exchange == SimExchange::Bitunix ? m_bitunix->handle(request, now)
                                                             : m_hyperliquid->handle(request, now);
     response.delayMs = m_options.serverMs;
-    return applyFault(fault(exchange), exchange, response);
+    response = applyFault(current, exchange, response);
+    // As every real origin does (RFC 9110 6.6.1): what a client can read the server's clock from.
+    response.headers.append({"Date",
+                             QLocale::c()
+                                 .toString(QDateTime::fromMSecsSinceEpoch(now, Qt::UTC),
+                                           QStringLiteral("ddd, dd MMM yyyy hh:mm:ss 'GMT'"))
+                                 .toLatin1()});
+    return response;
 }

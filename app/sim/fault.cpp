@@ -21,6 +21,10 @@ constexpr Name kinds[] = {
     {Fault::Kind::CloseIdleEarly, "close-idle", 100},
     {Fault::Kind::SlowTrickle, "trickle", 100},
     {Fault::Kind::HugeBody, "huge", 50},
+    {Fault::Kind::StaleKeepAlive, "stale", 0},
+    {Fault::Kind::Unprocessable, "422", 0},
+    {Fault::Kind::ClockSkew, "skew", 120},
+    {Fault::Kind::ClockSkewBehind, "skew-behind", 120},
 };
 
 const Name &entry(Fault::Kind kind)
@@ -85,12 +89,28 @@ int Fault::argOrDefault() const
     return arg > 0 ? arg : entry(kind).defaultArg;
 }
 
+qint64 Fault::clockOffsetMs() const
+{
+    if (kind == Kind::ClockSkew)
+        return qint64(argOrDefault()) * 1000;
+    if (kind == Kind::ClockSkewBehind)
+        return -qint64(argOrDefault()) * 1000;
+    return 0;
+}
+
 SimResponse applyFault(const Fault &fault, SimExchange exchange, SimResponse response)
 {
     switch (fault.kind) {
     case Fault::Kind::None:
     case Fault::Kind::CloseIdleEarly: // a server setting, not a response
+    case Fault::Kind::ClockSkew: // the server's clock: Exsim::answer applies it
+    case Fault::Kind::ClockSkewBehind:
         return response;
+    case Fault::Kind::StaleKeepAlive:
+        response.action = SimResponse::Action::DropIfReused;
+        return response;
+    case Fault::Kind::Unprocessable:
+        return SimResponse::text("Failed to deserialize the JSON body into the target type", 422);
     case Fault::Kind::RateLimitCode:
         if (exchange == SimExchange::Bitunix) {
             const int code = fault.argOrDefault();

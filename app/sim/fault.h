@@ -27,6 +27,11 @@ struct Fault
                         // 100)
         SlowTrickle, // "trickle[:MS]": the body 64 bytes at a time, one chunk every MS (default 100)
         HugeBody, // "huge[:MIB]": a well-formed body of MIB MiB (default 50)
+        StaleKeepAlive, // "stale": a request on a connection that already served one finds it closed, no
+                        // answer (the server's idle close crossed the request)
+        Unprocessable, // "422": HTTP 422 text/plain, as Hyperliquid answers a body it cannot deserialise
+        ClockSkew, // "skew[:S]": the server's clock runs S seconds ahead of the client's (default 120)
+        ClockSkewBehind, // "skew-behind[:S]": S seconds behind (default 120)
     };
 
     Kind kind = Kind::None;
@@ -36,6 +41,8 @@ struct Fault
     static QStringList names();
     QString toString() const;
     int argOrDefault() const;
+    qint64 clockOffsetMs() const; // how far the server's clock is ahead under this fault
+
     bool operator==(const Fault &other) const { return kind == other.kind && arg == other.arg; }
 };
 

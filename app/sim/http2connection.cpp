@@ -13,6 +13,7 @@
 //   Whole      HEADERS (:status, content-type, content-length, extra headers), then DATA up to END_STREAM.
 //   delayMs    the stream is answered that much later; the others go on meanwhile.
 //   Stall      the stream is never answered; the others go on.
+//   DropIfReused  from the connection's second stream on: the TCP connection is aborted, nothing answered.
 //   CloseAfterResponse  once the stream is complete, GOAWAY, then the connection closes when written.
 //   Truncated  full length announced, half the body, then RST_STREAM(INTERNAL_ERROR): only the stream fails.
 //   Reset      full length announced, half the body, then the TCP connection is aborted: every stream fails.
@@ -262,6 +263,11 @@ void Http2Connection::dispatch(int32_t id, Stream &stream)
     auto it = m_streams.find(id);
     if (it == m_streams.end())
         return;
+    if (response.action == SimResponse::Action::DropIfReused && m_requests > 1) {
+        it->second.response.delivery = SimResponse::Delivery::Reset;
+        m_cuts.append(id); // the connection goes once the frames in hand are written
+        return;
+    }
     const int cap = m_server->m_maxRequestsPerConnection;
     it->second.response = response;
     it->second.closeAfter =

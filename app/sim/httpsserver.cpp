@@ -104,6 +104,10 @@ private:
         const SimResponse response = m_server->handle(request);
         if (response.action == SimResponse::Action::Stall)
             return;
+        if (response.action == SimResponse::Action::DropIfReused && m_served > 1) {
+            m_socket->abort();
+            return;
+        }
         const int cap = m_server->m_maxRequestsPerConnection;
         const bool close = !request.keepAlive() || response.action == SimResponse::Action::CloseAfterResponse
             || response.closeDelimited || (cap > 0 && m_served >= cap);

@@ -16,6 +16,9 @@ struct SimResponse
         Respond,
         CloseAfterResponse, // answer, then close the connection whatever the client asked
         Stall, // never answer; the connection stays open until the client gives up
+        // On a connection that already served a request: close it at once, no answer (the keep-alive race,
+        // where the server's idle close crosses the client's next request). On a new connection: Respond.
+        DropIfReused,
     };
     enum class Delivery {
         Whole,

@@ -2,7 +2,17 @@
 #include "bitunixsigner.h"
 
 #include <QDateTime>
+#include <QLoggingCategory>
 #include <QUrlQuery>
+
+Q_DECLARE_LOGGING_CATEGORY(lcExchanges)
+
+namespace {
+
+// Date has a resolution of one second, and the answer took some time to arrive: smaller skews are noise.
+constexpr qint64 clockSkewToCorrectMs = 2000;
+
+} // namespace
 
 BitunixClient::BitunixClient(HttpClient *http, QObject *parent)
     : ExchangeClient(Exchange::Bitunix, http, parent)
@@ -50,9 +60,13 @@ bool BitunixClient::failed(DataKind kind, const Parsed<T> &parsed)
         error.kind = FetchErrorKind::Other;
         break;
     }
+    // A rejected timestamp is the computer's clock, not a malformed request: readServerClock() has corrected
+    // it for the next call by now.
+    const bool clock = parsed.error.contains(QLatin1String("timestamp"), Qt::CaseInsensitive);
     if (parsed.apiCode != 0)
-        error.message +=
-            QStringLiteral(" (%1)").arg(BitunixParser::describe(BitunixParser::classify(parsed.apiCode)));
+        error.message += QStringLiteral(" (%1)").arg(
+            clock ? tr("this computer's clock is off: the next signed call uses Bitunix's time")
+                  : BitunixParser::describe(BitunixParser::classify(parsed.apiCode)));
     finish(kind, error);
     return true;
 }
@@ -65,6 +79,7 @@ void BitunixClient::fetchTickers()
         m_http->send(
             request(QStringLiteral("trading_pairs"), QStringLiteral("/api/v1/futures/market/trading_pairs")),
             this, [this](const HttpResponse &response) {
+                readServerClock(response);
                 const auto parsed = BitunixParser::tradingPairs(response.body);
                 if (transportError(response).ok() && parsed.ok())
                     m_precision = parsed.value;
@@ -93,8 +108,36 @@ void BitunixClient::fetchTickers()
                  [this](const HttpResponse &response) { onTickers(response); });
 }
 
+void BitunixClient::readServerClock(const HttpResponse &response)
+{
+    const QByteArray date = response.header("date").trimmed();
+    if (date.isEmpty() || response.sample.startedAtMsSinceEpoch <= 0)
+        return;
+    const QDateTime at = httpDate(date);
+    if (!at.isValid())
+        return;
+    // The server wrote Date somewhere in the second it names, before its first byte reached us.
+    const double receivedAfterMs =
+        response.sample.firstByteMs >= 0 ? response.sample.firstByteMs : response.sample.finishedMs;
+    const qint64 offset =
+        at.toMSecsSinceEpoch() + 500 - response.sample.startedAtMsSinceEpoch - qint64(receivedAfterMs);
+    const qint64 corrected = std::abs(offset) > clockSkewToCorrectMs ? offset : 0;
+    if (std::abs(corrected - m_clockOffsetMs) > clockSkewToCorrectMs
+        || (corrected == 0) != (m_clockOffsetMs == 0)) {
+        qCInfo(lcExchanges).noquote()
+            << (corrected == 0
+                    ? QStringLiteral("Bitunix's clock agrees with this computer's again")
+                    : QStringLiteral("Bitunix's clock is %1 s %2 this computer's: signed calls "
+                                     "use the server's time")
+                          .arg(std::abs(corrected) / 1000.0, 0, 'f', 1)
+                          .arg(corrected > 0 ? QStringLiteral("ahead of") : QStringLiteral("behind")));
+        m_clockOffsetMs = corrected;
+    }
+}
+
 void BitunixClient::onTickers(const HttpResponse &response)
 {
+    readServerClock(response);
     if (const FetchError error = transportError(response); !error.ok()) {
         finish(DataKind::Tickers, error);
         return;
@@ -131,7 +174,7 @@ void BitunixClient::fetchPrivate(DataKind kind)
                                    : QStringLiteral("/api/v1/futures/account?marginCoin=USDT");
     HttpRequest r = request(positions ? QStringLiteral("positions") : QStringLiteral("account"), path);
     const QByteArray nonce = BitunixSigner::makeNonce();
-    const QByteArray timestamp = QByteArray::number(QDateTime::currentMSecsSinceEpoch());
+    const QByteArray timestamp = QByteArray::number(QDateTime::currentMSecsSinceEpoch() + m_clockOffsetMs);
     const QByteArray canonical = BitunixSigner::canonicalQuery(QUrlQuery(r.url.query()));
     r.headers = {{"api-key", m_apiKey},
                  {"nonce", nonce},
@@ -144,6 +187,7 @@ void BitunixClient::fetchPrivate(DataKind kind)
                    {FetchErrorKind::Other, tr("discarded: the credentials changed meanwhile"), -1});
             return;
         }
+        readServerClock(response);
         positions ? onPositions(response) : onAccount(response);
     });
 }

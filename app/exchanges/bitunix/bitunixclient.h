@@ -20,6 +20,11 @@ public:
     void setCredentials(const QByteArray &apiKey, const QByteArray &secret);
     bool hasCredentials() const override { return !m_apiKey.isEmpty() && !m_secret.isEmpty(); }
 
+    // How far Bitunix's clock is ahead of this computer's, read from the Date header of its answers: signed
+    // calls carry a timestamp the server checks, so a skewed local clock would fail every one of them. 0
+    // while the skew is within what Date's one-second resolution can tell.
+    qint64 clockOffsetMs() const { return m_clockOffsetMs; }
+
     void fetch(DataKind kind) override;
     int weight(DataKind) const override { return 1; }
     QString budgetName(DataKind kind) const override { return nameOf(kind); } // 10 req/s per endpoint
@@ -35,6 +40,7 @@ private:
     template<typename T>
     bool failed(DataKind kind, const Parsed<T> &parsed);
     void emitPositions();
+    void readServerClock(const HttpResponse &response);
 
     QByteArray m_apiKey;
     QByteArray m_secret;
@@ -43,5 +49,6 @@ private:
     QHash<QString, Decimal> m_marks; // symbol -> mark, from the last tickers
     QList<Position> m_positions; // last good, to re-join with new marks
     bool m_havePositions = false;
+    qint64 m_clockOffsetMs = 0;
     quint64 m_account = 0; // bumped when the credentials change: answers for the old account are dropped
 };

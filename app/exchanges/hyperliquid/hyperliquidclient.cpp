@@ -61,6 +61,9 @@ HttpRequest HyperliquidClient::info(const QString &endpoint, const QByteArray &b
     r.body = body;
     r.headers = {{"Content-Type", "application/json"}};
     r.allowHttp2 = infoOverHttp2;
+    // /info only reads: a POST that reaches the server twice changes nothing, so one that found its
+    // kept-alive connection dead may go again. (Never so for /exchange, which places orders.)
+    r.retrySafe = true;
     return r;
 }
 
