@@ -134,11 +134,15 @@ void tst_CredentialStore::saveFailsWithAReason()
     QCOMPARE(failed.size(), 1);
     QVERIFY(store.keychainUnavailable());
 
-    // A load after a failed save reports nothing new.
+    // A load after a failed save reports nothing new, and the pair that was not saved does not come back
+    // from anywhere (no in-memory fallback).
     QSignalSpy loaded(&store, &CredentialStore::bitunixLoaded);
     store.loadBitunix();
     QVERIFY(loaded.size() == 1 || loaded.wait(30'000));
     QCOMPARE(failed.size(), 1);
+    const auto credentials = loaded.first().first().value<BitunixCredentials>();
+    QVERIFY(!credentials.isComplete());
+    QVERIFY(credentials.apiKey.isEmpty() && credentials.secret.isEmpty() && credentials.source.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(tst_CredentialStore)
