@@ -1,11 +1,10 @@
 // Every fault issue 7 lists, through the real stack: exsim's fault injection over TLS on loopback, the
 // HttpClient, the exchange clients, the refresher and, where it is about what the trader sees, the window.
 #include "printers.h"
+#include "windowfixture.h"
 
 #include "mainwindow.h"
 
-#include "config/credentialstore.h"
-#include "config/settings.h"
 #include "models/accountmodel.h"
 #include "models/positionmodel.h"
 #include "models/tickermodel.h"
@@ -13,10 +12,8 @@
 
 #include <QApplication>
 #include <QDialog>
-#include <QSettings>
 #include <QSignalSpy>
 #include <QTcpServer>
-#include <QTemporaryDir>
 #include <QTest>
 
 #define QVERIFY_FETCHED(expression)                                                                          \
@@ -161,10 +158,7 @@ private slots:
 private:
     std::unique_ptr<MainWindow> openDemo(int cadenceMs, int timeoutMs = HttpClient::defaultTimeoutMs);
 
-    QTemporaryDir m_dir;
-    std::unique_ptr<QSettings> m_store;
-    std::unique_ptr<Settings> m_settings;
-    std::unique_ptr<CredentialStore> m_credentials;
+    std::unique_ptr<WindowFixture> m_fixture;
 };
 
 void tst_FaultMatrix::initTestCase()
@@ -172,22 +166,17 @@ void tst_FaultMatrix::initTestCase()
     qunsetenv("BITUNIX_API_KEY");
     qunsetenv("BITUNIX_API_SECRET");
     qunsetenv("HYPERLIQUID_ADDRESS");
-    QVERIFY(m_dir.isValid());
 }
 
 void tst_FaultMatrix::init()
 {
-    m_store = std::make_unique<QSettings>(m_dir.filePath(QStringLiteral("exdash.ini")), QSettings::IniFormat);
-    m_store->clear();
-    m_settings = std::make_unique<Settings>(m_store.get());
-    m_credentials = std::make_unique<CredentialStore>(QStringLiteral("exdash-tst-faultmatrix"));
+    m_fixture = std::make_unique<WindowFixture>(QStringLiteral("exdash-tst-faultmatrix"));
+    QVERIFY(m_fixture->isValid());
 }
 
 void tst_FaultMatrix::cleanup()
 {
-    m_credentials.reset();
-    m_settings.reset();
-    m_store.reset();
+    m_fixture.reset();
 }
 
 std::unique_ptr<MainWindow> tst_FaultMatrix::openDemo(int cadenceMs, int timeoutMs)
@@ -196,15 +185,7 @@ std::unique_ptr<MainWindow> tst_FaultMatrix::openDemo(int cadenceMs, int timeout
     for (int &cadence : config.cadenceMs)
         cadence = cadenceMs;
     config.timeoutMs = timeoutMs;
-    auto window = std::make_unique<MainWindow>(m_settings.get(), m_credentials.get(), config);
-    window->show();
-    QSignalSpy first(window.get(), &MainWindow::firstRefreshCompleted);
-    QString error;
-    if (!window->start(&error))
-        qWarning("start failed: %s", qPrintable(error));
-    else if (!first.wait(20'000))
-        qWarning("no first refresh");
-    return window;
+    return m_fixture->open(config);
 }
 
 void tst_FaultMatrix::faultKeepsTheLastGoodDataAndRecovers_data()
@@ -531,7 +512,7 @@ void tst_FaultMatrix::offlineShowsStaleMarksAndBacksOffWithoutDialogs()
     config.bitunixUrl = QUrl(QStringLiteral("https://127.0.0.1:%1").arg(closedPort));
     config.hyperliquidUrl = QUrl(QStringLiteral("https://exdash-offline.invalid"));
     config.cadenceMs[int(DataKind::Tickers)] = 200;
-    MainWindow window(m_settings.get(), m_credentials.get(), config);
+    MainWindow window(m_fixture->settings(), m_fixture->credentials(), config);
     window.show();
     QString error;
     QVERIFY2(window.start(&error), qPrintable(error));

@@ -2,9 +2,8 @@
 #include "latencychart.h"
 #include "mainwindow.h"
 #include "printers.h"
+#include "windowfixture.h"
 
-#include "config/credentialstore.h"
-#include "config/settings.h"
 #include "models/accountmodel.h"
 #include "models/gainreport.h"
 #include "models/latencylog.h"
@@ -16,7 +15,6 @@
 #include <QLabel>
 #include <QSignalSpy>
 #include <QTableView>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
@@ -38,13 +36,10 @@ private slots:
     void csvExportHasEverySampleAndNoSecret();
 
 private:
-    std::unique_ptr<MainWindow> open(const SessionConfig &config);
+    std::unique_ptr<MainWindow> open(const SessionConfig &config) { return m_fixture->open(config); }
     static SessionConfig demo();
 
-    QTemporaryDir m_dir;
-    std::unique_ptr<QSettings> m_store;
-    std::unique_ptr<Settings> m_settings;
-    std::unique_ptr<CredentialStore> m_credentials;
+    std::unique_ptr<WindowFixture> m_fixture;
 };
 
 void tst_MainWindow::initTestCase()
@@ -52,22 +47,17 @@ void tst_MainWindow::initTestCase()
     qunsetenv("BITUNIX_API_KEY");
     qunsetenv("BITUNIX_API_SECRET");
     qunsetenv("HYPERLIQUID_ADDRESS");
-    QVERIFY(m_dir.isValid());
 }
 
 void tst_MainWindow::init()
 {
-    m_store = std::make_unique<QSettings>(m_dir.filePath(QStringLiteral("exdash.ini")), QSettings::IniFormat);
-    m_store->clear();
-    m_settings = std::make_unique<Settings>(m_store.get());
-    m_credentials = std::make_unique<CredentialStore>(QStringLiteral("exdash-tst-mainwindow"));
+    m_fixture = std::make_unique<WindowFixture>(QStringLiteral("exdash-tst-mainwindow"));
+    QVERIFY(m_fixture->isValid());
 }
 
 void tst_MainWindow::cleanup()
 {
-    m_credentials.reset();
-    m_settings.reset();
-    m_store.reset();
+    m_fixture.reset();
 }
 
 SessionConfig tst_MainWindow::demo()
@@ -78,19 +68,6 @@ SessionConfig tst_MainWindow::demo()
     for (int &cadence : config.cadenceMs)
         cadence = 400;
     return config;
-}
-
-std::unique_ptr<MainWindow> tst_MainWindow::open(const SessionConfig &config)
-{
-    auto window = std::make_unique<MainWindow>(m_settings.get(), m_credentials.get(), config);
-    window->show();
-    QSignalSpy first(window.get(), &MainWindow::firstRefreshCompleted);
-    QString error;
-    if (!window->start(&error))
-        qWarning("start failed: %s", qPrintable(error));
-    if (!first.wait(20'000))
-        qWarning("no first refresh");
-    return window;
 }
 
 void tst_MainWindow::firstRefreshFillsEverything()
@@ -157,7 +134,7 @@ void tst_MainWindow::reuseSwitchChangesTheNextRequests()
     QComboBox *reuse = window->reuseSwitch();
     reuse->setCurrentIndex(reuse->findData(int(ReuseMode::NoReuse)));
     emit reuse->activated(reuse->currentIndex());
-    QCOMPARE(m_settings->reuseMode(), ReuseMode::NoReuse);
+    QCOMPARE(m_fixture->settings()->reuseMode(), ReuseMode::NoReuse);
     QCOMPARE(window->session()->http()->reuseMode(), ReuseMode::NoReuse);
     QSignalSpy samples(window->session()->http(), &HttpClient::sampleReady);
     window->session()->refresher()->refreshNow();
