@@ -1,4 +1,5 @@
 #include "cli/oncerunner.h"
+#include "liveexsim.h"
 #include "sim/bitunixsim.h"
 #include "sim/exsim.h"
 #include "sim/httpsserver.h"
@@ -143,21 +144,10 @@ void tst_OnceRunner::demoRefreshesEverything()
 
 void tst_OnceRunner::liveWithoutCredentialsReportsThem()
 {
-    ExsimOptions options;
-    options.rttMs = 0;
-    Exsim exsim(options);
+    LiveExsim live;
     QString error;
-    QVERIFY2(exsim.start(&error), qPrintable(error));
-    QTemporaryFile ca;
-    QVERIFY(ca.open());
-    ca.write(exsim.caPem());
-    ca.flush();
-
-    SessionConfig config;
-    config.demo = false;
-    config.bitunixUrl = exsim.url(SimExchange::Bitunix);
-    config.hyperliquidUrl = exsim.url(SimExchange::Hyperliquid);
-    config.caFile = ca.fileName();
+    QVERIFY2(live.start(&error), qPrintable(error));
+    const SessionConfig config = live.config();
     OnceRunner runner;
     QJsonObject document;
     const int code = runner.run(config, &document, 20'000);

@@ -1,5 +1,6 @@
 #include "config/credentialstore.h"
 #include "config/settings.h"
+#include "liveexsim.h"
 #include "models/latencylog.h"
 #include "models/samplecsv.h"
 #include "refresh/session.h"
@@ -214,25 +215,13 @@ void tst_Secrets::collectSigns(HttpsServer *server, SignCollector *collector)
 
 void tst_Secrets::inProcessSignedRefreshesLeakNothing()
 {
-    ExsimOptions options;
-    options.rttMs = 0;
-    Exsim exsim(options);
+    LiveExsim live;
     QString error;
-    QVERIFY2(exsim.start(&error), qPrintable(error));
+    QVERIFY2(live.start(&error), qPrintable(error));
+    Exsim &exsim = live.exsim();
     SignCollector collector;
     collectSigns(exsim.server(SimExchange::Bitunix), &collector);
-    QTemporaryFile ca;
-    QVERIFY(ca.open());
-    ca.write(exsim.caPem());
-    ca.flush();
-
-    SessionConfig config;
-    config.demo = false;
-    config.bitunixUrl = exsim.url(SimExchange::Bitunix);
-    config.hyperliquidUrl = exsim.url(SimExchange::Hyperliquid);
-    config.caFile = ca.fileName();
-    config.bitunix = {exsim.bitunixApiKey(), exsim.bitunixApiSecret(), QStringLiteral("environment")};
-    config.hyperliquidAddress = exsim.hyperliquidAddress();
+    const SessionConfig config = live.configWithCredentials(exsim.bitunixApiSecret());
     Session session;
     QVERIFY2(session.start(config, &error), qPrintable(error));
     session.refresher()->setBudgetsEnforced(false);
@@ -288,27 +277,16 @@ void tst_Secrets::rejectedSignaturesLeakNothing()
 {
     // A wrong secret: the server answers 10007, the client reports an auth error and logs it. The secret the
     // client holds and the signs it made still appear nowhere.
-    ExsimOptions options;
-    options.rttMs = 0;
-    Exsim exsim(options);
+    LiveExsim live;
     QString error;
-    QVERIFY2(exsim.start(&error), qPrintable(error));
+    QVERIFY2(live.start(&error), qPrintable(error));
+    Exsim &exsim = live.exsim();
     SignCollector collector;
     collectSigns(exsim.server(SimExchange::Bitunix), &collector);
-    QTemporaryFile ca;
-    QVERIFY(ca.open());
-    ca.write(exsim.caPem());
-    ca.flush();
 
     const QByteArray wrongSecret = QByteArray(exsim.bitunixApiSecret()).replace(0, 4, "0f1e");
     QVERIFY(wrongSecret != exsim.bitunixApiSecret());
-    SessionConfig config;
-    config.demo = false;
-    config.bitunixUrl = exsim.url(SimExchange::Bitunix);
-    config.hyperliquidUrl = exsim.url(SimExchange::Hyperliquid);
-    config.caFile = ca.fileName();
-    config.bitunix = {exsim.bitunixApiKey(), wrongSecret, QStringLiteral("environment")};
-    config.hyperliquidAddress = exsim.hyperliquidAddress();
+    const SessionConfig config = live.configWithCredentials(wrongSecret);
     Session session;
     QVERIFY2(session.start(config, &error), qPrintable(error));
     LatencyLog log;
@@ -396,21 +374,15 @@ QProcessEnvironment tst_Secrets::processEnvironment(const QString &home) const
 
 void tst_Secrets::executableOnceLiveLeaksNothing()
 {
-    ExsimOptions options;
-    options.rttMs = 0;
-    Exsim exsim(options); // in this thread: served while the test waits for the process
+    LiveExsim live; // in this thread: served while the test waits for the process
     QString error;
-    QVERIFY2(exsim.start(&error), qPrintable(error));
+    QVERIFY2(live.start(&error), qPrintable(error));
+    Exsim &exsim = live.exsim();
     SignCollector collector;
     collectSigns(exsim.server(SimExchange::Bitunix), &collector);
     QTemporaryDir home;
     QVERIFY(home.isValid());
-    const QString caFile = home.filePath(QStringLiteral("ca.pem"));
-    {
-        QFile ca(caFile);
-        QVERIFY(ca.open(QIODevice::WriteOnly));
-        ca.write(exsim.caPem());
-    }
+    const QString caFile = live.caFile();
 
     QProcess exdash;
     QProcessEnvironment environment = processEnvironment(home.path());
