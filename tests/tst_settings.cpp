@@ -127,7 +127,8 @@ void tst_Settings::setterRoundTrips_data()
 
     const QUrl bitunix(QStringLiteral("https://bitunix.example:8443/base"));
     const QUrl custom(QStringLiteral("https://127.0.0.1:9999"));
-    const QByteArray blob("\x00\x01\xff state \n=;\"", 16);
+    static constexpr char blobBytes[] = "\x00\x01\xff state \n=;\"";
+    const QByteArray blob(blobBytes, sizeof blobBytes - 1); // the NUL inside counts, the terminator does not
     QTest::newRow("mode live") << Setter([](Settings &s) { s.setMode(Settings::Mode::Live); })
                                << Check([](const Settings &s) { return s.mode() == Settings::Mode::Live; })
                                << 1 << 0;
@@ -194,8 +195,9 @@ void tst_Settings::setterRoundTrips_data()
     QTest::newRow("reuse interleaved")
         << Setter([](Settings &s) { s.setReuseMode(ReuseMode::Interleaved); })
         << Check([](const Settings &s) { return s.reuseMode() == ReuseMode::Interleaved; }) << 1 << 0;
-    QTest::newRow("palette dark") << Setter([](Settings &s) { s.setPalette(QStringLiteral("dark")); })
-                                  << Check([](const Settings &s) { return s.palette() == QLatin1String("dark"); })
+    QTest::newRow("palette dark") << Setter([](Settings &s) {
+        s.setPalette(QStringLiteral("dark"));
+    }) << Check([](const Settings &s) { return s.palette() == QLatin1String("dark"); })
                                   << 1 << 0;
     QTest::newRow("address") << Setter([](Settings &s) { s.setHyperliquidAddress(validAddress); })
                              << Check([](const Settings &s) {
