@@ -599,6 +599,14 @@ void tst_BitunixParser::wrongShapes_data()
     QTest::newRow("basePrecision missing")
         << Endpoint::TradingPairs << replaced(pairs, R"("basePrecision":4,)", "")
         << "$.data[0].basePrecision: missing (expected an integer)";
+    // The ticker model pads prices to quotePrecision places: a count from the wire must stay small.
+    QTest::newRow("quotePrecision huge")
+        << Endpoint::TradingPairs
+        << replaced(pairs, R"("quotePrecision":1)", R"("quotePrecision":2147483647)")
+        << "$.data[0].quotePrecision: expected 0 to 18 decimal places, got 2147483647";
+    QTest::newRow("basePrecision negative")
+        << Endpoint::TradingPairs << replaced(pairs, R"("basePrecision":4)", R"("basePrecision":-1)")
+        << "$.data[0].basePrecision: expected 0 to 18 decimal places, got -1";
 
     for (Endpoint endpoint :
          {Endpoint::Tickers, Endpoint::Positions, Endpoint::Account, Endpoint::TradingPairs}) {

@@ -16,6 +16,8 @@ private slots:
     void rejects_data();
     void rejects();
     void errorIsSticky();
+    void headerLimitWhereverTheBytesSplit_data();
+    void headerLimitWhereverTheBytesSplit();
 };
 
 void tst_Http1Parser::parsesGetWithQuery()
@@ -142,6 +144,45 @@ void tst_Http1Parser::errorIsSticky()
     parser.feed("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
     QCOMPARE(parser.next(&request), Http1RequestParser::Status::Error);
     QCOMPARE(parser.buffered(), 0);
+}
+
+void tst_Http1Parser::headerLimitWhereverTheBytesSplit_data()
+{
+    QTest::addColumn<int>("headerBytes");
+    QTest::addColumn<int>("blankLineBytesFirst"); // how much of the closing "\r\n\r\n" the first read holds
+    QTest::addColumn<bool>("accepted");
+    // Found by fuzzing: a header of exactly the maximum size was refused when a read ended inside the blank
+    // line.
+    for (int partial = 0; partial <= 3; ++partial) {
+        QTest::addRow("at the limit, %d of 4 bytes first", partial)
+            << Http1RequestParser::maxHeaderBytes << partial << true;
+        QTest::addRow("one byte over, %d of 4 bytes first", partial)
+            << Http1RequestParser::maxHeaderBytes + 1 << partial << false;
+    }
+}
+
+void tst_Http1Parser::headerLimitWhereverTheBytesSplit()
+{
+    QFETCH(int, headerBytes);
+    QFETCH(int, blankLineBytesFirst);
+    QFETCH(bool, accepted);
+    const QByteArray start = "GET / HTTP/1.1\r\nHost: x\r\nX-Padding: ";
+    const QByteArray padding(headerBytes - start.size(), 'a');
+    const QByteArray wire = start + padding + "\r\n\r\n";
+    const qsizetype firstRead = headerBytes + blankLineBytesFirst;
+    Http1RequestParser parser;
+    SimRequest request;
+    parser.feed(wire.left(firstRead));
+    auto status = parser.next(&request);
+    if (status == Http1RequestParser::Status::NeedMore) {
+        parser.feed(wire.mid(firstRead));
+        status = parser.next(&request);
+    }
+    QCOMPARE(status, accepted ? Http1RequestParser::Status::Ready : Http1RequestParser::Status::Error);
+    if (accepted)
+        QCOMPARE(request.header("x-padding"), padding);
+    else
+        QCOMPARE(parser.errorStatus(), 431);
 }
 
 QTEST_GUILESS_MAIN(tst_Http1Parser)

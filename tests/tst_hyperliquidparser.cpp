@@ -597,6 +597,12 @@ void tst_HyperliquidParser::wrongShapes_data()
         << Endpoint::AllMids << QByteArray(R"([["BTC","1"]])") << "$: expected an object, got an array";
 
     const QByteArray null = testData("hyperliquid-error-500-null.json");
+    // Found by fuzzing: 6 - szDecimals overflowed an int (undefined behaviour) for szDecimals = INT_MIN.
+    QTest::newRow("szDecimals negative")
+        << Endpoint::MetaAndAssetCtxs
+        << replaced(testData("hyperliquid-metaAndAssetCtxs.json"), R"("szDecimals": 4)",
+                    R"("szDecimals": -2147483648)")
+        << "$[0].universe[1].szDecimals: expected a count of decimal places, got -2147483648";
     QTest::newRow("500 null: meta") << Endpoint::MetaAndAssetCtxs << null << "$: expected an array, got null";
     QTest::newRow("500 null: state") << Endpoint::ClearinghouseState << null
                                      << "$: expected an object, got null";

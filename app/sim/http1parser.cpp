@@ -70,7 +70,8 @@ Http1RequestParser::Status Http1RequestParser::next(SimRequest *request)
 
     const qsizetype headerEnd = m_buffer.indexOf("\r\n\r\n");
     if (headerEnd < 0) {
-        if (m_buffer.size() > maxHeaderBytes)
+        // Up to three of the bytes may be the start of the blank line that ends a header of the maximum size.
+        if (m_buffer.size() > maxHeaderBytes + 3)
             return fail(431, QStringLiteral("request header larger than %1 bytes").arg(maxHeaderBytes));
         return Status::NeedMore;
     }

@@ -57,6 +57,17 @@ int volumeEvidence(const Decimal &quoteVol, const Decimal &baseVol, const Decima
     return quoteVolIsCoins < baseVolIsCoins ? 1 : -1;
 }
 
+// A count of decimal places for display. The model pads prices to it, so an absurd count from the wire would
+// allocate without bound; no price needs more places than a double carries.
+int decimalPlaces(const JsonNode &node)
+{
+    constexpr int maxPlaces = 18;
+    const int places = node.toInt();
+    if (places < 0 || places > maxPlaces)
+        node.fail(QStringLiteral("expected 0 to %1 decimal places, got %2").arg(maxPlaces).arg(places));
+    return places;
+}
+
 } // namespace
 
 ErrorKind classify(int code)
@@ -230,8 +241,8 @@ Parsed<QHash<QString, Precision>> tradingPairs(const QByteArray &body)
         if (!item.expect(QJsonValue::Object))
             break;
         Precision precision;
-        precision.priceDecimals = item.integer32("quotePrecision");
-        precision.sizeDecimals = item.integer32("basePrecision");
+        precision.priceDecimals = decimalPlaces(item.field("quotePrecision"));
+        precision.sizeDecimals = decimalPlaces(item.field("basePrecision"));
         result.insert(item.text("symbol"), precision);
     }
     return reader.result(result);

@@ -37,7 +37,11 @@ Parsed<QList<Ticker>> metaAndAssetCtxs(const QByteArray &body)
         ticker.exchange = Exchange::Hyperliquid;
         ticker.symbol = asset.text("name");
         ticker.sizeDecimals = asset.integer32("szDecimals");
-        ticker.priceDecimals = std::max(0, 6 - ticker.sizeDecimals);
+        if (ticker.sizeDecimals < 0)
+            asset.field("szDecimals")
+                .fail(QStringLiteral("expected a count of decimal places, got %1").arg(ticker.sizeDecimals));
+        else
+            ticker.priceDecimals = std::max(0, 6 - ticker.sizeDecimals);
         ticker.delisted = asset.boolean("isDelisted", JsonNode::Optional);
         ticker.mark = context.decimal("markPx");
         const Decimal mid = context.decimal("midPx", JsonNode::Optional);
