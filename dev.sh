@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # exdash's two entry points, for a fresh Debian 12 machine (as root, or with sudo):
 #   ./dev.sh run [exdash options]   install what is missing, build, launch exdash (demo mode by default)
-#   ./dev.sh test [ctest options]   install what is missing, build, run the whole test suite headless
+#   ./dev.sh test [ctest options]   install what is missing, build, run the whole test suite headless; then
+#                                   the same suite and the fuzz targets built with clang's ASan+UBSan
 #   ./dev.sh bench [run.py options] the same set-up plus the baselines' packages, then bench/run.py
 set -euo pipefail
 cd "$(dirname "$0")"
 
-usage() { sed -n '2,5p' "$0" >&2; exit 64; }
+usage() { sed -n '2,6p' "$0" >&2; exit 64; }
 [ $# -ge 1 ] || usage
 action=$1; shift
 case "$action" in run|test|bench) ;; *) usage ;; esac
@@ -20,6 +21,9 @@ packages=(
 )
 # The benchmark's baselines and plot (bench/): Debian's Python with requests and matplotlib.
 if [ "$action" = bench ]; then packages+=(python3 python3-requests python3-matplotlib); fi
+# The sanitizer build (CMakePresets.json, preset asan): clang, its ASan/UBSan/libFuzzer runtimes (only
+# recommended by clang-14), and llvm-symbolizer for readable stacks.
+if [ "$action" = test ]; then packages+=(clang-14 libclang-rt-14-dev llvm-14); fi
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}\n' "$package" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$package")
@@ -41,7 +45,13 @@ run)
     ;;
 test)
     export QT_QPA_PLATFORM=offscreen
-    exec ctest --test-dir "$build" --output-on-failure --parallel "$(nproc)" "$@"
+    status=0
+    ctest --test-dir "$build" --output-on-failure --parallel "$(nproc)" "$@" || status=$?
+    # The sanitizer run goes on even when the first failed: its reports often explain the failure.
+    cmake --preset asan
+    cmake --build --preset asan --parallel "$(nproc)"
+    ctest --preset asan --parallel "$(nproc)" "$@" || status=$?
+    exit "$status"
     ;;
 bench)
     exec /usr/bin/python3 bench/run.py --exdash "$build/app/exdash" --exsim "$build/app/exsim" "$@"
