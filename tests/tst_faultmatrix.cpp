@@ -4,6 +4,7 @@
 #include "windowfixture.h"
 
 #include "mainwindow.h"
+#include "tabledelegates.h"
 
 #include "models/accountmodel.h"
 #include "models/positionmodel.h"
@@ -13,6 +14,7 @@
 #include <QApplication>
 #include <QDialog>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTcpServer>
 #include <QTest>
 
@@ -80,7 +82,7 @@ struct Harness
                                                          }
                                                      });
         client(exchange)->fetch(kind);
-        QTest::qWaitFor([&] { return done; }, 90'000);
+        (void)QTest::qWaitFor([&] { return done; }, 90'000); // done stays false: the error says so
         QObject::disconnect(c);
         return result;
     }
@@ -250,6 +252,15 @@ void tst_FaultMatrix::faultKeepsTheLastGoodDataAndRecovers()
                               qPrintable(window->statusText()), 5000);
     QVERIFY(window->statusText().contains(shortNameOf(exchange) + QLatin1String(" error"))
             || window->statusText().contains(shortNameOf(exchange) + QLatin1String(" stale")));
+    // The rows stay, marked stale (drawn dimmed), the other exchange's are not.
+    auto staleMark = [&](Exchange e) {
+        const int row = window->tickerModel()->rowOf(e, symbolsOf(*window->tickerModel(), e).value(0));
+        return window->tickerModel()->index(row, 0).data(KeyedTableModelDetail::StaleRole).toBool();
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(staleMark(exchange), 5000);
+    QVERIFY(!staleMark(other));
+    QVERIFY(window->tickerModel()->isStale(exchange));
+    QVERIFY(qobject_cast<StaleAwareDelegate *>(window->tickerView()->itemDelegate()));
     // Nothing lost: the last good rows stay, and the other exchange keeps refreshing meanwhile.
     QCOMPARE(symbolsOf(*window->tickerModel(), exchange), symbols);
     QCOMPARE(positionsOf(*window->positionModel(), exchange), positions);
@@ -272,6 +283,7 @@ void tst_FaultMatrix::faultKeepsTheLastGoodDataAndRecovers()
         20'000));
     QTRY_VERIFY_WITH_TIMEOUT(window->statusText().contains(shortNameOf(exchange) + QLatin1String(" ok")),
                              5000);
+    QTRY_VERIFY_WITH_TIMEOUT(!staleMark(exchange), 5000);
     QCOMPARE(symbolsOf(*window->tickerModel(), exchange).size(), symbols.size());
 }
 

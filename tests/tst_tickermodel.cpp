@@ -119,6 +119,7 @@ private slots:
     void hyperliquidPricesShowFiveFigures_data();
     void hyperliquidPricesShowFiveFigures();
     void updatesOnlyTheChangedCells();
+    void staleMarksOneExchangesRows();
     void removesVanishedRowsInRuns();
     void insertsUpdatesAndRemovesInOneUpdate();
     void exchangeArgumentWinsAndLastDuplicateWins();
@@ -207,6 +208,38 @@ void tst_TickerModel::insertsGroupedByExchange()
     QCOMPARE(spies.removed.size(), 0);
     QCOMPARE(spies.reset.size(), 0);
     QCOMPARE(spies.layout.size(), 0);
+}
+
+void tst_TickerModel::staleMarksOneExchangesRows()
+{
+    m_model->setTickers(
+        Exchange::Bitunix,
+        {tick(Exchange::Bitunix, "BTCUSDT", "100"), tick(Exchange::Bitunix, "ETHUSDT", "2500")});
+    m_model->setTickers(Exchange::Hyperliquid, {tick(Exchange::Hyperliquid, "BTC", "100")});
+    QSignalSpy changed(m_model.get(), &QAbstractItemModel::dataChanged);
+    auto stale = [this](int row) {
+        return m_model->index(row, int(Column::Last)).data(KeyedTableModelDetail::StaleRole).toBool();
+    };
+    QVERIFY(!stale(0) && !stale(2));
+
+    m_model->setStale(Exchange::Bitunix, true);
+    QVERIFY(m_model->isStale(Exchange::Bitunix));
+    QVERIFY(stale(0) && stale(1));
+    QVERIFY(!stale(2));
+    QCOMPARE(changed.size(), 1); // the whole group, every column, that role only
+    QCOMPARE(changed.at(0).at(0).toModelIndex(), m_model->index(0, 0));
+    QCOMPARE(changed.at(0).at(1).toModelIndex(), m_model->index(1, TickerModel::ColumnCount - 1));
+    QCOMPARE(changed.at(0).at(2).value<QList<int>>(), QList<int> {KeyedTableModelDetail::StaleRole});
+
+    m_model->setStale(Exchange::Bitunix, true); // no change, no signal
+    QCOMPARE(changed.size(), 1);
+    // New data does not clear the mark: the refresher's status does.
+    m_model->setTickers(Exchange::Bitunix, {tick(Exchange::Bitunix, "BTCUSDT", "101")});
+    QVERIFY(stale(0));
+    m_model->setStale(Exchange::Bitunix, false);
+    QVERIFY(!stale(0));
+    m_model->setStale(Exchange::Hyperliquid, true);
+    QVERIFY(stale(1) && !stale(0));
 }
 
 void tst_TickerModel::updatesOnlyTheChangedCells()

@@ -156,6 +156,7 @@ void MainWindow::buildTickers()
     m_tickerView = makeTable(panel);
     m_tickerView->setObjectName(QStringLiteral("tickerView"));
     m_tickerView->setModel(m_tickerProxy);
+    m_tickerView->setItemDelegate(new StaleAwareDelegate(m_tickerView));
     m_tickerView->setItemDelegateForColumn(int(TickerModel::Column::Change24h),
                                            new SignColorDelegate(TickerModel::ChangeSignRole, this));
     m_tickerView->setItemDelegateForColumn(
@@ -180,6 +181,7 @@ void MainWindow::buildPositions()
     m_positionView = makeTable(panel);
     m_positionView->setObjectName(QStringLiteral("positionView"));
     m_positionView->setModel(m_positionProxy);
+    m_positionView->setItemDelegate(new StaleAwareDelegate(m_positionView));
     auto *pnl = new SignColorDelegate(PositionModel::PnlSignRole, this);
     m_positionView->setItemDelegateForColumn(int(PositionModel::Column::UnrealizedPnl), pnl);
     m_positionView->setItemDelegateForColumn(int(PositionModel::Column::Roe), pnl);
@@ -436,9 +438,21 @@ void MainWindow::setReuseMode(ReuseMode mode)
         m_session->http()->setReuseMode(mode);
 }
 
+void MainWindow::markStale()
+{
+    // Data also goes stale by age alone, with no fetch to report it: refreshStatus() calls this too.
+    const Refresher *refresher = m_session->refresher();
+    for (Exchange e : {Exchange::Bitunix, Exchange::Hyperliquid}) {
+        m_tickers->setStale(e, refresher->isStale(e, DataKind::Tickers));
+        m_positions->setStale(e, refresher->isStale(e, DataKind::Positions));
+        m_accounts->setStale(e, refresher->isStale(e, DataKind::Account));
+    }
+}
+
 void MainWindow::onFetched(Exchange exchange, DataKind kind)
 {
     m_reported.insert(feedKey(exchange, kind));
+    markStale();
     refreshPositionsState();
     (kind == DataKind::Tickers ? m_tickerFitter : m_positionFitter)->fit();
     if (!m_firstRefreshDone && m_reported.size() == 6) {
@@ -489,6 +503,8 @@ void MainWindow::refreshStatus()
 {
     if (!m_session)
         return;
+    markStale();
+    refreshPositionsState();
     m_modeLabel->setText(m_session->isDemo() ? tr("Demo: exsim at RTT %1 ms").arg(m_config.demoRttMs)
                                              : tr("Live"));
     m_healthLabel[0]->setText(health(Exchange::Bitunix));
@@ -554,7 +570,8 @@ void MainWindow::refreshPositionsState()
                                              : palette.color(QPalette::WindowText);
             accounts << tr("<b>%1</b> equity %2 · available %3 · uPnL <span style=\"color:%4\">%5</span>")
                             .arg(shortNameOf(e), formatMoney(a.equity), formatMoney(a.available),
-                                 pnlColor.name(), formatMoney(a.unrealizedPnl, SignStyle::Always));
+                                 pnlColor.name(), formatMoney(a.unrealizedPnl, SignStyle::Always))
+                    + (m_accounts->isStale(e) ? tr(" <i>(stale)</i>") : QString());
         }
     }
     m_accountLine->setText(accounts.join(QStringLiteral("&nbsp;&nbsp;&nbsp;&nbsp;")));

@@ -70,6 +70,7 @@ private:
     void loadLiveCredentials();
     void setReuseMode(ReuseMode mode);
     void onFetched(Exchange exchange, DataKind kind);
+    void markStale();
     void refreshStatus();
     void refreshGain();
     void refreshPositionsState();

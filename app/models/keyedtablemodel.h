@@ -25,6 +25,10 @@ inline int alignment(bool numeric)
     return int((numeric ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter);
 }
 
+// Every row of every keyed model answers it: true while its exchange's data is stale (the last refresh
+// failed, or it is older than three cadences). The rows stay; the view marks them.
+constexpr int StaleRole = Qt::UserRole + 64;
+
 // The value of a Decimal for arithmetic and sorting: NaN when absent.
 inline double valueOf(const Decimal &decimal)
 {
@@ -59,7 +63,23 @@ public:
     {
         if (!index.isValid() || index.model() != this || !hasIndex(index.row(), index.column()))
             return {};
-        return cellData(m_rows.at(index.row()), index.column(), role);
+        const Row &row = m_rows.at(index.row());
+        if (role == KeyedTableModelDetail::StaleRole)
+            return m_stale.value(int(row.exchange()), false);
+        return cellData(row, index.column(), role);
+    }
+
+    bool isStale(Exchange exchange) const { return m_stale.value(int(exchange), false); }
+    void setStale(Exchange exchange, bool stale)
+    {
+        if (isStale(exchange) == stale)
+            return;
+        m_stale.insert(int(exchange), stale);
+        const int begin = groupBegin(exchange);
+        const int end = groupEnd(exchange);
+        if (end > begin)
+            emit dataChanged(index(begin, 0), index(end - 1, columnCount() - 1),
+                             {KeyedTableModelDetail::StaleRole});
     }
 
     Qt::ItemFlags flags(const QModelIndex &index) const override
@@ -107,6 +127,7 @@ private:
 
     QList<Row> m_rows;
     QHash<Key, int> m_index;
+    QHash<int, bool> m_stale; // by exchange
 };
 
 template<typename Row>
