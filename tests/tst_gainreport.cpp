@@ -1,7 +1,6 @@
 #include "models/gainreport.h"
 #include "models/latencylog.h"
 
-#include <QElapsedTimer>
 #include <QRandomGenerator>
 #include <QTest>
 
@@ -507,8 +506,8 @@ void tst_GainReport::openConnectionsEdgeCases()
 
 void tst_GainReport::fullRing()
 {
-    // A full ring (100 000 samples, hours of calls on two busy hosts): the report is made once a second or
-    // so, so it must stay cheap.
+    // A full ring (100 000 samples, hours of calls on two busy hosts). How long compute() takes is measured
+    // by `exdash --bench`, not asserted here: a wall-clock limit fails on a loaded machine, not on slow code.
     LatencyLog log;
     const int n = LatencyLog::defaultCapacity;
     for (int i = 0; i < n; ++i) {
@@ -518,15 +517,10 @@ void tst_GainReport::fullRing()
              pooled ? 50.0 : 150.0, pooled ? 0.0 : 100.0, pooled ? (i == 0 ? 1 : 0) : 1,
              i % 4 < 2 ? hostA : hostB, HttpProtocol::Http1});
     }
-    QElapsedTimer timer;
-    timer.start();
     const GainReport report = GainReport::compute(log, now);
-    const qint64 elapsed = timer.elapsed();
-    qInfo("GainReport::compute over %d samples: %lld ms", n, elapsed);
     QCOMPARE(report.pooled.count, 1500); // 5 min at 10 calls/s, half of them pooled
     QCOMPARE(report.openConnectionCount(), 1);
     QCOMPARE(report.openConnections.first().ageMs, qint64(n) * 100);
-    QVERIFY2(elapsed < 500, qPrintable(QString::number(elapsed)));
 }
 
 QTEST_GUILESS_MAIN(tst_GainReport)

@@ -1,16 +1,27 @@
 #include "refresher.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QLoggingCategory>
 #include <QRandomGenerator>
 #include <QSet>
+
+#include <limits>
 
 Q_LOGGING_CATEGORY(lcRefresh, "exdash.refresh", QtWarningMsg)
 
 namespace {
 
 constexpr int staleAfterCadences = 3;
-constexpr int tickMs = 50; // scheduling resolution
+
+std::function<qint64()> monotonicMsFromNow()
+{
+    QElapsedTimer timer;
+    timer.start();
+    return [timer] {
+        return timer.elapsed();
+    };
+}
 
 } // namespace
 
@@ -24,13 +35,16 @@ bool FeedStatus::isStale(qint64 nowMs, int cadenceMs) const
 Refresher::Refresher(HttpClient *http, QObject *parent)
     : QObject(parent)
     , m_http(http)
+    , m_clock(monotonicMsFromNow())
+    , m_wallClock([] { return QDateTime::currentMSecsSinceEpoch(); })
 {
     m_cadenceMs.insert(int(DataKind::Tickers), defaultTickersMs);
     m_cadenceMs.insert(int(DataKind::Positions), defaultPrivateMs);
     m_cadenceMs.insert(int(DataKind::Account), defaultPrivateMs);
-    m_timer.setInterval(tickMs);
-    connect(&m_timer, &QTimer::timeout, this, &Refresher::tick);
-    m_clock.start();
+    // Coarse: a wake that comes a little early finds nothing due and arms the timer again for the rest.
+    m_wakeTimer.setSingleShot(true);
+    m_wakeTimer.setTimerType(Qt::CoarseTimer);
+    connect(&m_wakeTimer, &QTimer::timeout, this, &Refresher::sendDueCalls);
 }
 
 Refresher::~Refresher() = default;
@@ -54,22 +68,25 @@ int Refresher::cadence(DataKind kind) const
 void Refresher::setCadence(DataKind kind, int ms)
 {
     m_cadenceMs.insert(int(kind), std::max(100, ms));
+    scheduleNextWake();
 }
 
 void Refresher::start()
 {
-    m_timer.start();
-    tick();
+    m_running = true;
+    sendDueCalls();
 }
 
 void Refresher::stop()
 {
-    m_timer.stop();
+    m_running = false;
+    scheduleNextWake();
 }
 
 void Refresher::setPaused(bool paused)
 {
     m_paused = paused;
+    scheduleNextWake();
 }
 
 void Refresher::refreshNow()
@@ -77,7 +94,23 @@ void Refresher::refreshNow()
     const qint64 t = now();
     for (auto &[key, f] : m_feeds)
         f.nextDueMs = std::min(f.nextDueMs, t);
-    tick();
+    sendDueCalls();
+}
+
+void Refresher::setClock(std::function<qint64()> monotonicMs)
+{
+    m_clock = std::move(monotonicMs);
+    scheduleNextWake();
+}
+
+void Refresher::setWallClock(std::function<qint64()> nowMsSinceEpoch)
+{
+    m_wallClock = std::move(nowMsSinceEpoch);
+}
+
+qint64 Refresher::msUntilNextWake() const
+{
+    return m_wakeTimer.isActive() ? std::max<qint64>(0, m_wakeAtMs - now()) : -1;
 }
 
 qint64 Refresher::msUntilCycleFits()
@@ -109,7 +142,7 @@ FeedStatus Refresher::status(Exchange exchange, DataKind kind) const
 
 bool Refresher::isStale(Exchange exchange, DataKind kind) const
 {
-    return status(exchange, kind).isStale(QDateTime::currentMSecsSinceEpoch(), cadence(kind));
+    return status(exchange, kind).isStale(m_wallClock(), cadence(kind));
 }
 
 RateBudget &Refresher::budget(ExchangeClient *client, DataKind kind)
@@ -119,6 +152,12 @@ RateBudget &Refresher::budget(ExchangeClient *client, DataKind kind)
     if (!slot)
         slot = std::make_unique<RateBudget>(client->budgetCapacity(), client->budgetWindowMs());
     return *slot;
+}
+
+int Refresher::budgetedWeight(const Feed &f)
+{
+    // A call heavier than its whole budget goes out once the budget is empty, rather than never.
+    return std::min(f.client->weight(f.kind), budget(f.client, f.kind).capacity());
 }
 
 std::pair<int, int> Refresher::budgetUse(Exchange exchange)
@@ -143,28 +182,33 @@ int Refresher::inFlight() const
     return count;
 }
 
-void Refresher::tick()
+QList<Refresher::Feed *> Refresher::waitingFeeds(qint64 nowMs)
+{
+    QList<Feed *> waiting;
+    for (auto &[key, f] : m_feeds) {
+        if (!f.status.inFlight && nowMs >= f.nextDueMs)
+            waiting.append(&f);
+    }
+    std::stable_sort(waiting.begin(), waiting.end(),
+                     [](const Feed *a, const Feed *b) { return a->nextDueMs < b->nextDueMs; });
+    return waiting;
+}
+
+void Refresher::sendDueCalls()
 {
     if (m_paused)
         return;
     const qint64 t = now();
-    QList<Feed *> waiting;
-    for (auto &[key, f] : m_feeds) {
-        if (!f.status.inFlight && t >= f.nextDueMs)
-            waiting.append(&f);
-    }
     // Longest overdue first, and first come first served per budget: a heavy call that does not fit yet holds
     // back the lighter ones behind it, so that it cannot starve. Waiting calls stay due: delayed, never
     // dropped.
-    std::stable_sort(waiting.begin(), waiting.end(),
-                     [](const Feed *a, const Feed *b) { return a->nextDueMs < b->nextDueMs; });
     QList<Feed *> due;
     QSet<RateBudget *> blocked;
-    for (Feed *f : std::as_const(waiting)) {
+    for (Feed *f : waitingFeeds(t)) {
         RateBudget *b = &budget(f->client, f->kind);
         if (blocked.contains(b))
             continue;
-        const int weight = f->client->weight(f->kind);
+        const int weight = budgetedWeight(*f);
         if (m_budgetsEnforced && !b->fits(weight, t)) {
             blocked.insert(b);
             qCDebug(lcRefresh) << nameOf(f->client->exchange()) << nameOf(f->kind)
@@ -174,17 +218,60 @@ void Refresher::tick()
         b->take(weight, t);
         due.append(f);
     }
-    if (due.isEmpty())
-        return;
-    ++m_cycles;
-    const ReuseMode arm = m_http->beginCycle();
-    emit cycleStarted(arm, int(due.size()));
-    for (Feed *f : std::as_const(due)) {
-        f->status.inFlight = true;
-        f->nextDueMs = t + cadence(f->kind);
+    if (!due.isEmpty()) {
+        ++m_cycles;
+        const ReuseMode arm = m_http->beginCycle();
+        emit cycleStarted(arm, int(due.size()));
+        for (Feed *f : std::as_const(due)) {
+            f->status.inFlight = true;
+            f->nextDueMs = t + cadence(f->kind);
+        }
+        for (Feed *f : std::as_const(due))
+            f->client->fetch(f->kind); // all at once; answers come back independently
     }
-    for (Feed *f : std::as_const(due))
-        f->client->fetch(f->kind); // all at once; answers come back independently
+    scheduleNextWake();
+}
+
+qint64 Refresher::nextWakeMs(qint64 nowMs)
+{
+    qint64 wake = -1;
+    auto consider = [&wake](qint64 atMs) {
+        wake = wake < 0 ? atMs : std::min(wake, atMs);
+    };
+    // What is due now waits only for its budget; of each budget, only the first in line can go next.
+    QSet<RateBudget *> seen;
+    for (Feed *f : waitingFeeds(nowMs)) {
+        RateBudget *b = &budget(f->client, f->kind);
+        if (seen.contains(b))
+            continue;
+        seen.insert(b);
+        consider(m_budgetsEnforced ? b->nextFit(budgetedWeight(*f), nowMs) : nowMs);
+    }
+    // What is due later goes no earlier than its budget has room; a budget with a call already waiting serves
+    // that one first.
+    for (auto &[key, f] : m_feeds) {
+        if (f.status.inFlight || f.nextDueMs <= nowMs)
+            continue;
+        RateBudget *b = &budget(f.client, f.kind);
+        if (seen.contains(b))
+            continue;
+        consider(m_budgetsEnforced ? std::max(f.nextDueMs, b->nextFit(budgetedWeight(f), nowMs))
+                                   : f.nextDueMs);
+    }
+    return wake;
+}
+
+void Refresher::scheduleNextWake()
+{
+    const qint64 t = now();
+    const qint64 wakeAt = m_running && !m_paused ? nextWakeMs(t) : -1;
+    if (wakeAt < 0) {
+        m_wakeTimer.stop();
+        m_wakeAtMs = -1;
+        return;
+    }
+    m_wakeAtMs = wakeAt;
+    m_wakeTimer.start(int(std::clamp<qint64>(wakeAt - t, 0, std::numeric_limits<int>::max())));
 }
 
 void Refresher::onFetched(Exchange exchange, DataKind kind, const FetchError &error)
@@ -195,7 +282,7 @@ void Refresher::onFetched(Exchange exchange, DataKind kind, const FetchError &er
     f->status.inFlight = false;
     f->status.lastError = error;
     if (error.ok()) {
-        f->status.lastSuccessMs = QDateTime::currentMSecsSinceEpoch();
+        f->status.lastSuccessMs = m_wallClock();
         f->status.failuresInARow = 0;
         f->backoff.succeed();
     } else {
@@ -208,6 +295,7 @@ void Refresher::onFetched(Exchange exchange, DataKind kind, const FetchError &er
                                << "ms:" << error.message;
         }
     }
+    scheduleNextWake();
     emit statusChanged(exchange, kind);
     if (inFlight() == 0)
         emit idle();

@@ -3,12 +3,12 @@
 #include "exchanges/exchangeclient.h"
 #include "net/ratebudget.h"
 
-#include <QElapsedTimer>
 #include <QHash>
 #include <QList>
 #include <QObject>
 #include <QTimer>
 
+#include <functional>
 #include <map>
 #include <memory>
 
@@ -30,6 +30,9 @@ struct FeedStatus
 // Each exchange's rate budget delays a call that would exceed it (never drops it); rate limits, server and
 // network errors back off exponentially with jitter, honouring Retry-After; authentication errors keep the
 // plain cadence.
+//
+// One single-shot timer wakes the Refresher when the next call can go out (a feed's due time, or when its
+// budget has room again), and none runs while paused or stopped: an idle app does not wake up.
 class Refresher : public QObject
 {
     Q_OBJECT
@@ -48,7 +51,9 @@ public:
 
     void start();
     void stop();
-    bool isRunning() const { return m_timer.isActive(); }
+    // Started and not stopped, whether or not the timer is armed at the moment (it is not while every due
+    // call is in flight).
+    bool isRunning() const { return m_running; }
     void setPaused(bool paused);
     bool isPaused() const { return m_paused; }
     // Everything is due now (budgets and back-off still apply).
@@ -65,6 +70,16 @@ public:
     int inFlight() const;
     int cyclesStarted() const { return m_cycles; }
 
+    // ---- Clocks and test hooks: public so tests can move time by hand instead of waiting for it.
+    // Due times, back-off and budgets; set before start(). Default: monotonic ms since construction.
+    void setClock(std::function<qint64()> monotonicMs);
+    // lastSuccessMs and isStale(). Default: QDateTime::currentMSecsSinceEpoch.
+    void setWallClock(std::function<qint64()> nowMsSinceEpoch);
+    // What the timer calls: sends whatever is due now as one cycle, then arms the timer for the next wake.
+    void sendDueCalls();
+    // When the timer fires next, by the injected clock; -1: not armed (paused, stopped, or all in flight).
+    qint64 msUntilNextWake() const;
+
 signals:
     void cycleStarted(ReuseMode arm, int calls);
     void statusChanged(Exchange exchange, DataKind kind);
@@ -80,19 +95,27 @@ private:
         Backoff backoff;
     };
 
-    void tick();
     void onFetched(Exchange exchange, DataKind kind, const FetchError &error);
     Feed *feed(Exchange exchange, DataKind kind);
     RateBudget &budget(ExchangeClient *client, DataKind kind);
-    qint64 now() const { return m_clock.elapsed(); }
+    int budgetedWeight(const Feed &f);
+    // Due and not in flight, longest overdue first: the order in which they take their budgets.
+    QList<Feed *> waitingFeeds(qint64 nowMs);
+    // The earliest moment a call can go out (monotonic ms); -1: none can until an answer comes back.
+    qint64 nextWakeMs(qint64 nowMs);
+    void scheduleNextWake();
+    qint64 now() const { return m_clock(); }
 
     HttpClient *m_http;
     QList<ExchangeClient *> m_clients;
     std::map<std::pair<int, int>, Feed> m_feeds; // (exchange, kind)
     std::map<QString, std::unique_ptr<RateBudget>> m_budgets; // "exchange/name"
     QHash<int, int> m_cadenceMs;
-    QTimer m_timer;
-    QElapsedTimer m_clock;
+    QTimer m_wakeTimer;
+    qint64 m_wakeAtMs = -1; // by m_clock, while m_wakeTimer is active
+    std::function<qint64()> m_clock;
+    std::function<qint64()> m_wallClock;
+    bool m_running = false;
     bool m_paused = false;
     bool m_budgetsEnforced = true;
     int m_cycles = 0;
