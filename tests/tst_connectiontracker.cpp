@@ -13,8 +13,11 @@ private slots:
     void http1ColdBurstWithAlpnFallback();
     void http2ColdBurstSharesOneConnection();
     void resendOnNewConnectionCountsTwice();
+    void resendAnnouncedToAnotherRequestCountsOnce();
     void failedHandshakeIsNew();
+    void failedBeforeItWentOutIsUnknown();
     void plainHttpNewConnection();
+    void plainHttpWithOthersAboutIsUnknown();
     void staleAnnouncementsAreForgottenWhenPoolIdles();
     void poolsAreSeparate();
 
@@ -167,6 +170,27 @@ void tst_ConnectionTracker::resendOnNewConnectionCountsTwice()
     QCOMPARE(s.requestSentMs, 101.0);
 }
 
+void tst_ConnectionTracker::resendAnnouncedToAnotherRequestCountsOnce()
+{
+    // A's kept-alive connection died under it; Qt reconnects for A and announces the socket to B, queued
+    // behind. A's handshake claims that announcement: one connection, counted once (B holds the count).
+    ConnectionTracker tracker;
+    tracker.created(1, "p", 0);
+    tracker.created(2, "p", 0);
+    tracker.requestSent(1, 1 * ms);
+    tracker.socketStartedConnecting(2, 2 * ms);
+    tracker.encrypted(1, 102 * ms);
+    tracker.requestSent(1, 102 * ms);
+    tracker.headersReceived(1, 152 * ms);
+    const RequestSample a = finish(tracker, 1, 152 * ms);
+    tracker.requestSent(2, 152 * ms);
+    tracker.headersReceived(2, 202 * ms);
+    const RequestSample b = finish(tracker, 2, 202 * ms);
+    QCOMPARE(a.connection, ConnectionKind::New);
+    QCOMPARE(b.connection, ConnectionKind::Queued);
+    QCOMPARE(a.connectionsOpened + b.connectionsOpened, 1);
+}
+
 void tst_ConnectionTracker::failedHandshakeIsNew()
 {
     ConnectionTracker tracker;
@@ -179,6 +203,23 @@ void tst_ConnectionTracker::failedHandshakeIsNew()
     QCOMPARE(s.requestSentMs, -1.0);
 }
 
+void tst_ConnectionTracker::failedBeforeItWentOutIsUnknown()
+{
+    // A transfer timeout while it waited in the queue: Qt never said it went out on any connection.
+    ConnectionTracker tracker;
+    tracker.created(1, "p", 0);
+    const RequestSample s = finish(tracker, 1, 10'000 * ms, false, true);
+    QCOMPARE(s.connection, ConnectionKind::Unknown);
+    QVERIFY(!s.paidHandshake());
+    QCOMPARE(s.connectMs(), 0.0);
+    QCOMPARE(s.queueMs(), 10'000.0);
+
+    // The same on a connection that answered nothing: it went out, so it was reused.
+    tracker.created(2, "p", 0);
+    tracker.requestSent(2, 1 * ms);
+    QCOMPARE(finish(tracker, 2, 10'000 * ms, false, true).connection, ConnectionKind::Reused);
+}
+
 void tst_ConnectionTracker::plainHttpNewConnection()
 {
     ConnectionTracker tracker;
@@ -189,6 +230,31 @@ void tst_ConnectionTracker::plainHttpNewConnection()
     const RequestSample s = finish(tracker, 1, 100 * ms, false, false, false);
     QCOMPARE(s.connection, ConnectionKind::New);
     QCOMPARE(s.connectMs(), 50.0);
+}
+
+void tst_ConnectionTracker::plainHttpWithOthersAboutIsUnknown()
+{
+    // Two plain-HTTP requests at once: Qt announces both sockets to the head of the queue, and without a
+    // handshake signal nothing says which request took which socket, or whether one went out on an idle one.
+    ConnectionTracker tracker;
+    tracker.created(1, "p", 0);
+    tracker.created(2, "p", 0);
+    tracker.socketStartedConnecting(1, 0);
+    tracker.requestSent(2, 40 * ms);
+    tracker.socketStartedConnecting(1, 40 * ms);
+    tracker.requestSent(1, 50 * ms);
+    tracker.headersReceived(2, 90 * ms);
+    const RequestSample second = finish(tracker, 2, 90 * ms, false, false, false);
+    tracker.headersReceived(1, 100 * ms);
+    const RequestSample first = finish(tracker, 1, 100 * ms, false, false, false);
+    QCOMPARE(first.connection, ConnectionKind::Unknown);
+    QCOMPARE(second.connection, ConnectionKind::Unknown);
+    QCOMPARE(first.connectionsOpened + second.connectionsOpened, 2);
+
+    // Alone again on a warm connection: reused, and sure of it.
+    tracker.created(3, "p", 200 * ms);
+    tracker.requestSent(3, 200 * ms);
+    QCOMPARE(finish(tracker, 3, 250 * ms, false, false, false).connection, ConnectionKind::Reused);
 }
 
 void tst_ConnectionTracker::staleAnnouncementsAreForgottenWhenPoolIdles()

@@ -223,6 +223,10 @@ void tst_GainReport::windowWarmUpsAndFailuresExcluded()
         add(log, {arm, now - 1000, 0.5, 0, 0, hostA, HttpProtocol::Http1, NetError::HttpStatus});
         add(log, {arm, now - GainReport::defaultWindowMs - 1, 9000});
         add(log, {arm, now + 1, 9000});
+        // A call whose connection Qt did not tell: in neither arm.
+        RequestSample unknown = make({arm, now - 1000, 7000});
+        unknown.connection = ConnectionKind::Unknown;
+        log.append(unknown);
     }
     // Exactly at both ends of the window: counted.
     add(log, {ReuseMode::Pooled, now - GainReport::defaultWindowMs, 40});

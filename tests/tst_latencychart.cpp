@@ -71,7 +71,8 @@ Scenario mixedScenario(int count, quint64 seed = 7)
     Scenario sc;
     const QStringList hosts {hostA, hostB, hostC};
     const ConnectionKind kinds[] = {ConnectionKind::New,    ConnectionKind::Shared, ConnectionKind::Queued,
-                                    ConnectionKind::Reused, ConnectionKind::Reused, ConnectionKind::Reused};
+                                    ConnectionKind::Reused, ConnectionKind::Reused, ConnectionKind::Reused,
+                                    ConnectionKind::Unknown};
     QList<qint64> offsets;
     for (int i = 0; i < count; ++i)
         offsets << -1000 - qint64(i) * (294'000 / count); // unique, inside
@@ -79,7 +80,7 @@ Scenario mixedScenario(int count, quint64 seed = 7)
     for (int i = 0; i < count; ++i) {
         const QString host = hosts.at(i % 3);
         const ReuseMode arm = rng.bounded(2) ? ReuseMode::Pooled : ReuseMode::NoReuse;
-        const ConnectionKind kind = arm == ReuseMode::NoReuse ? ConnectionKind::New : kinds[rng.bounded(6)];
+        const ConnectionKind kind = arm == ReuseMode::NoReuse ? ConnectionKind::New : kinds[rng.bounded(7)];
         const double base = kind == ConnectionKind::Reused ? 52 : 160;
         RequestSample s = makeSample(quint64(i + 1), host, arm, kind, base + rng.bounded(40.0) + i * 1e-4,
                                      now + offsets.at(i));
@@ -126,13 +127,13 @@ QPointF pointOf(const RequestSample &s)
     return QPointF(double(s.startedAtMsSinceEpoch), s.totalMs());
 }
 
-// Nearest-rank median of the last `n` successful requests of a host and arm, in start order.
+// Nearest-rank median of the last `n` successful requests of a known kind of a host and arm, in start order.
 QList<QPointF> bruteForceMedians(const QList<RequestSample> &inside, const QString &host, ReuseMode arm,
                                  int n)
 {
     QList<RequestSample> runs;
     for (const RequestSample &s : inside) {
-        if (s.host == host && s.reuse == arm && s.ok())
+        if (s.host == host && s.reuse == arm && s.ok() && s.connection != ConnectionKind::Unknown)
             runs << s;
     }
     // Ties in arrival order (the log's order).
@@ -233,25 +234,30 @@ void TestLatencyChart::pointsAreTheWindowSamples()
     auto chart = makeChart(&log);
     chart->updateNow();
 
-    QCOMPARE(chart->seriesCount(), 3 * 4 + 1);
+    QCOMPARE(chart->seriesCount(), 3 * 5 + 1); // per host: handshake, reused, unknown and two medians
     QCOMPARE(scatterPoints(*chart), sc.inside.size()); // below the cap: one point per sample
     QCOMPARE(chart->pointCount(), scatterPoints(*chart));
 
     int linePoints = 0;
     for (const QString &host : {hostA, hostB, hostC}) {
-        QList<QPointF> handshake, reused;
+        QList<QPointF> handshake, reused, unknown;
         for (const RequestSample &s : sc.inside) {
             if (s.host != host || !s.ok())
                 continue;
+            if (s.connection == ConnectionKind::Unknown) {
+                unknown << pointOf(s); // drawn apart, and in no median
+                continue;
+            }
             (s.paidHandshake() ? handshake : reused) << pointOf(s);
             ++linePoints;
         }
-        QVERIFY(!handshake.isEmpty() && !reused.isEmpty());
+        QVERIFY(!handshake.isEmpty() && !reused.isEmpty() && !unknown.isEmpty());
         QCOMPARE(sorted(chart->series(host, LatencyChart::Role::Handshake)->points()), sorted(handshake));
         QCOMPARE(sorted(chart->series(host, LatencyChart::Role::Reused)->points()), sorted(reused));
+        QCOMPARE(sorted(chart->series(host, LatencyChart::Role::Unknown)->points()), sorted(unknown));
     }
     QCOMPARE(chart->pointCount(), sc.inside.size());
-    QCOMPARE(chart->linePointCount(), linePoints); // one median point per successful request
+    QCOMPARE(chart->linePointCount(), linePoints); // one median point per successful request of a known kind
 
     // Errors: their own series, at their time, clamped to the top of the axis.
     QList<qint64> errorTimes;

@@ -253,7 +253,10 @@ void tst_LatencyLog::countsPerHostArmAndKind()
     QVERIFY(!ConnectionKinds::reused().contains(ConnectionKind::Shared));
     QVERIFY(ConnectionKinds::paidHandshake().contains(ConnectionKind::Shared));
     QVERIFY(!ConnectionKinds::paidHandshake().contains(ConnectionKind::Reused));
-    QVERIFY((ConnectionKinds::paidHandshake() | ConnectionKinds::reused()) == ConnectionKinds::any());
+    QVERIFY(ConnectionKinds::known() == (ConnectionKinds::paidHandshake() | ConnectionKinds::reused()));
+    QVERIFY(!ConnectionKinds::known().contains(ConnectionKind::Unknown));
+    QVERIFY((ConnectionKinds::known() | ConnectionKinds::only(ConnectionKind::Unknown))
+            == ConnectionKinds::any());
 }
 
 void tst_LatencyLog::statsOnKnownValues()

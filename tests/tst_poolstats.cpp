@@ -33,17 +33,18 @@ void tst_PoolStats::countsPerHostAndArm()
     stats.add(sample("a:443", ReuseMode::Pooled, ConnectionKind::New, 0));
     for (int i = 0; i < 7; ++i)
         stats.add(sample("a:443", ReuseMode::Pooled, ConnectionKind::Reused, 0));
+    stats.add(sample("a:443", ReuseMode::Pooled, ConnectionKind::Unknown, 0)); // a call, but not a reused one
     RequestSample failed = sample("a:443", ReuseMode::NoReuse, ConnectionKind::New, 1);
     failed.error = NetError::Timeout;
     stats.add(failed);
     stats.add(sample("b:443", ReuseMode::NoReuse, ConnectionKind::New, 1));
 
     const PoolCounts a = stats.counts("a:443", ReuseMode::Pooled);
-    QCOMPARE(a.requests, 10);
+    QCOMPARE(a.requests, 11);
     QCOMPARE(a.connectionsOpened, 3);
     QCOMPARE(a.reused, 7);
-    QCOMPARE(a.reuseRate(), 0.7);
-    QCOMPARE(a.handshakesAvoided(), 7);
+    QCOMPARE(a.reuseRate(), 7.0 / 11);
+    QCOMPARE(a.handshakesAvoided(), 8);
     QCOMPARE(a.failed, 0);
     QCOMPARE(stats.counts("a:443", ReuseMode::NoReuse).failed, 1);
 

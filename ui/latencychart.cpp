@@ -231,7 +231,9 @@ public:
         setSizePolicy(QSizePolicy::Maximum, QSizePolicy::Fixed);
         setToolTip(
             LatencyChart::tr("Filled: the request paid for a handshake (new connection, or waited for one).\n"
-                             "Hollow: it went out on a reused connection.\nRed cross: it failed.\n"
+                             "Hollow: it went out on a reused connection.\n"
+                             "Hollow square: Qt did not tell which; left out of the medians and the gain.\n"
+                             "Red cross: it failed.\n"
                              "Lines: rolling median of the last %1 successful requests of a host, "
                              "pooled (solid) and no-reuse (dashed).")
                 .arg(LatencyChart::medianOf));
@@ -267,6 +269,11 @@ protected:
                 p.setBrush(Qt::NoBrush);
                 p.drawEllipse(box.adjusted(0.75, 0.75, -0.75, -0.75));
                 break;
+            case Square:
+                p.setPen(QPen(text, 1.5));
+                p.setBrush(Qt::NoBrush);
+                p.drawRect(box.adjusted(1.5, 1.5, -1.5, -1.5));
+                break;
             case Cross:
                 p.setPen(QPen(errorColor(isDark(palette())), 2, Qt::SolidLine, Qt::RoundCap));
                 p.drawLine(box.topLeft() + QPointF(1, 1), box.bottomRight() - QPointF(1, 1));
@@ -287,7 +294,7 @@ protected:
     }
 
 private:
-    enum Glyph { Filled, Hollow, Cross, Solid, Dashed };
+    enum Glyph { Filled, Hollow, Square, Cross, Solid, Dashed };
     struct Item
     {
         Glyph glyph;
@@ -297,11 +304,9 @@ private:
     static int glyphWidth(Glyph glyph) { return glyph == Solid || glyph == Dashed ? 16 : markerSize; }
     static QList<Item> items()
     {
-        return {{Filled, LatencyChart::tr("new connection")},
-                {Hollow, LatencyChart::tr("reused")},
-                {Cross, LatencyChart::tr("failed")},
-                {Solid, LatencyChart::tr("p50 pooled")},
-                {Dashed, LatencyChart::tr("p50 no-reuse")}};
+        return {{Filled, LatencyChart::tr("new connection")}, {Hollow, LatencyChart::tr("reused")},
+                {Square, LatencyChart::tr("unknown")},        {Cross, LatencyChart::tr("failed")},
+                {Solid, LatencyChart::tr("p50 pooled")},      {Dashed, LatencyChart::tr("p50 no-reuse")}};
     }
 };
 
@@ -473,6 +478,8 @@ int LatencyChart::hostIndex(const RequestSample &sample)
     hs.handshake->setName(label);
     hs.reused = new QScatterSeries();
     hs.reused->setName(label + tr(" reused"));
+    hs.unknown = new QScatterSeries();
+    hs.unknown->setName(label + tr(" connection unknown"));
     hs.medianPooled = new QLineSeries();
     hs.medianPooled->setName(label + tr(" p50 pooled"));
     hs.medianNoReuse = new QLineSeries();
@@ -490,6 +497,7 @@ int LatencyChart::hostIndex(const RequestSample &sample)
     for (const HostSeries &h : std::as_const(m_hosts)) {
         attach(h.handshake);
         attach(h.reused);
+        attach(h.unknown);
     }
     for (const HostSeries &h : std::as_const(m_hosts)) {
         attach(h.medianPooled);
@@ -521,6 +529,11 @@ void LatencyChart::styleHost(const HostSeries &hs)
     hs.reused->setMarkerSize(markerSize);
     hs.reused->setBrush(Qt::NoBrush);
     hs.reused->setPen(QPen(seeThrough, 1.5));
+
+    hs.unknown->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
+    hs.unknown->setMarkerSize(markerSize - 2);
+    hs.unknown->setBrush(Qt::NoBrush);
+    hs.unknown->setPen(QPen(seeThrough, 1.5));
 
     // The median lines a shade away from the host's markers, so they read over their own points.
     const QColor line = dark ? colour.lighter(125) : colour.darker(135);
@@ -753,7 +766,7 @@ void LatencyChart::rebuild(qint64 fromMs, qint64 toMs)
 
     struct PerHost
     {
-        std::vector<Pt> handshake, reused, pooled, noReuse;
+        std::vector<Pt> handshake, reused, unknown, pooled, noReuse;
     };
     std::vector<PerHost> perHost;
     std::vector<Pt> errors;
@@ -774,6 +787,10 @@ void LatencyChart::rebuild(qint64 fromMs, qint64 toMs)
         if (y > m_yMax)
             ++m_aboveScale;
         PerHost &ph = perHost[size_t(h)];
+        if (s.connection == ConnectionKind::Unknown) {
+            ph.unknown.push_back({x, y, i}); // as in the gain panel: in neither arm's median
+            continue;
+        }
         (s.paidHandshake() ? ph.handshake : ph.reused).push_back({x, y, i});
         if (s.reuse == ReuseMode::Pooled)
             ph.pooled.push_back({x, y, i});
@@ -853,6 +870,7 @@ void LatencyChart::rebuild(qint64 fromMs, qint64 toMs)
         rollingMedian(ph.noReuse);
         publish(m_hosts[h].handshake, ph.handshake, true);
         publish(m_hosts[h].reused, ph.reused, true);
+        publish(m_hosts[h].unknown, ph.unknown, true);
         publish(m_hosts[h].medianPooled, ph.pooled, false);
         publish(m_hosts[h].medianNoReuse, ph.noReuse, false);
     }
@@ -1051,7 +1069,7 @@ QList<QXYSeries *> LatencyChart::scatterSeries() const
 {
     QList<QXYSeries *> list;
     for (const HostSeries &hs : m_hosts)
-        list << hs.handshake << hs.reused;
+        list << hs.handshake << hs.reused << hs.unknown;
     list << m_errors;
     return list;
 }
@@ -1067,6 +1085,8 @@ QXYSeries *LatencyChart::series(const QString &host, Role role) const
         return hs.handshake;
     case Role::Reused:
         return hs.reused;
+    case Role::Unknown:
+        return hs.unknown;
     case Role::MedianPooled:
         return hs.medianPooled;
     case Role::MedianNoReuse:

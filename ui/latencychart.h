@@ -37,12 +37,14 @@ QT_END_NAMESPACE
 // - colour: the host (a fixed colour-blind-friendly palette, one colour per host in order of first
 //   appearance, kept for the widget's life);
 // - filled: the request paid for a handshake (new, shared-new or queued connection); hollow: it went out
-//   on a reused connection; a red cross: it failed (drawn at min(total, 97 % of the axis), so a 10 s
-//   timeout stays visible without flattening the rest). Warm-ups are not API calls and are not drawn (as
-//   in LatencyLog's statistics);
+//   on a reused connection; a hollow square: Qt's signals did not tell which (left out of the medians, as
+//   the gain panel leaves it out of both arms); a red cross: it failed (drawn at min(total, 97 % of the
+//   axis), so a 10 s timeout stays visible without flattening the rest). Warm-ups are not API calls and are
+//   not drawn (as in LatencyLog's statistics);
 // - a line per host and reuse arm (pooled solid, no-reuse dashed), drawn over the points: the rolling
-//   median (nearest rank) of the last `medianOf` successful requests of that host and arm, in start order,
-//   counted within the visible window, placed at the start time of the request that ends each run.
+//   median (nearest rank) of the last `medianOf` successful requests of a known kind of that host and arm, in
+//   start order, counted within the visible window, placed at the start time of the request that ends each
+//   run.
 //
 // The legend has one entry per host (its colour); the meaning of the shapes is the same for every host,
 // so it is said once, in a small key in the header row (under it when the widget is narrow), instead of
@@ -67,7 +69,7 @@ class LatencyChart : public QWidget
     Q_OBJECT
 
 public:
-    enum class Role { Handshake, Reused, MedianPooled, MedianNoReuse };
+    enum class Role { Handshake, Reused, Unknown, MedianPooled, MedianNoReuse };
 
     static constexpr int defaultWindowSeconds = 300;
     static constexpr int defaultMaxPointsPerSeries = 2000;
@@ -102,7 +104,8 @@ public:
     void updateNow();
     // What the timer calls: rebuild if the log changed or the window moved; true if it rebuilt.
     bool updateIfNeeded();
-    QList<QXYSeries *> scatterSeries() const; // per host handshake and reused, then the error series
+    // Per host handshake, reused and unknown, then the error series.
+    QList<QXYSeries *> scatterSeries() const;
     QXYSeries *series(const QString &host, Role role) const; // nullptr for a host never shown
     QXYSeries *errorSeries() const;
     QStringList hosts() const; // in order of first appearance (= colour order)
@@ -135,6 +138,7 @@ private:
         int colourIndex = 0;
         QScatterSeries *handshake = nullptr;
         QScatterSeries *reused = nullptr;
+        QScatterSeries *unknown = nullptr; // Qt's signals did not tell the connection
         QLineSeries *medianPooled = nullptr;
         QLineSeries *medianNoReuse = nullptr;
     };

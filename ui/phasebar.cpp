@@ -112,6 +112,8 @@ QString PhaseBar::connectionText(ConnectionKind kind)
         return tr("queued for new connection");
     case ConnectionKind::Reused:
         return tr("reused connection");
+    case ConnectionKind::Unknown:
+        return tr("connection unknown (Qt did not say)");
     }
     return {};
 }

@@ -61,7 +61,7 @@ QJsonObject toJson(const RequestSample &s)
                    {QStringLiteral("host"), s.host},
                    {QStringLiteral("method"), QString::fromLatin1(s.method)},
                    {QStringLiteral("status"), s.httpStatus},
-                   {QStringLiteral("reused"), !s.paidHandshake()},
+                   {QStringLiteral("reused"), s.connection == ConnectionKind::Reused},
                    {QStringLiteral("connection"), nameOf(s.connection)},
                    {QStringLiteral("http2"), s.protocol == HttpProtocol::Http2},
                    {QStringLiteral("reuseMode"), nameOf(s.reuse)},

@@ -16,6 +16,8 @@ GainArm armOf(const LatencyLog &log, ReuseMode arm, qint64 fromMs, qint64 toMs)
     filter.toMs = toMs;
     filter.okOnly = true;
     filter.includeWarmUps = false;
+    filter.kinds =
+        ConnectionKinds::known(); // a call whose connection nobody can tell belongs to neither side
     const LatencyStats stats = log.stats(filter);
     GainArm result;
     result.count = stats.count;

@@ -15,7 +15,7 @@
 #include <vector>
 
 // A set of ConnectionKinds. The two groups the chart compares are paidHandshake() (New, Shared, Queued) and
-// reused(); only(kind) selects one kind exactly. Default: any kind.
+// reused(); Unknown is in neither. only(kind) selects one kind exactly. Default: any kind.
 class ConnectionKinds
 {
 public:
@@ -27,6 +27,7 @@ public:
         return only(ConnectionKind::New) | only(ConnectionKind::Shared) | only(ConnectionKind::Queued);
     }
     static constexpr ConnectionKinds reused() { return only(ConnectionKind::Reused); }
+    static constexpr ConnectionKinds known() { return paidHandshake() | reused(); }
     static constexpr ConnectionKinds only(ConnectionKind kind) { return ConnectionKinds(bit(kind)); }
 
     constexpr ConnectionKinds operator|(ConnectionKinds other) const
@@ -39,7 +40,7 @@ public:
 
 private:
     static constexpr quint8 bit(ConnectionKind kind) { return quint8(1u << unsigned(kind)); }
-    static constexpr quint8 allBits = 0x0F;
+    static constexpr quint8 allBits = 0x1F;
     constexpr explicit ConnectionKinds(quint8 bits)
         : m_bits(bits)
     { }

@@ -36,10 +36,14 @@ void ConnectionTracker::socketStartedConnecting(quint64 id, qint64 t)
     auto it = m_requests.find(id);
     if (it == m_requests.end())
         return;
+    Pool &pool = m_pools[it->pool];
     ++it->socketStarts;
-    if (it->ownSocketStart < 0)
+    if (it->ownSocketStart < 0) {
         it->ownSocketStart = t;
-    pushBounded(m_pools[it->pool].unclaimedSocketStarts, t);
+        it->announcedAlone = pool.inFlight == 1;
+    }
+    pushBounded(pool.unclaimedSocketStarts, t);
+    pushBounded(pool.socketStarts, t);
 }
 
 void ConnectionTracker::encrypted(quint64 id, qint64 t)
@@ -48,16 +52,19 @@ void ConnectionTracker::encrypted(quint64 id, qint64 t)
     if (it == m_requests.end())
         return;
     Pool &pool = m_pools[it->pool];
-    if (it->sends > 0) {
-        // Qt resends on a new connection without announcing the socket: it started when the old one died.
-        it->connectStart = it->lastSent;
-    } else if (!pool.unclaimedSocketStarts.empty() && pool.unclaimedSocketStarts.front() <= t) {
-        // Connections to one host finish their handshakes in the order they started.
-        it->connectStart = std::max(it->created, pool.unclaimedSocketStarts.front());
+    // Connections to one host finish their handshakes in the order they started, so this one is the oldest
+    // announced and unclaimed, if any. Qt announces the socket of a resend to whichever request is queued:
+    // with none, the connection was announced to nobody, and this request counts it.
+    const bool announced = !pool.unclaimedSocketStarts.empty() && pool.unclaimedSocketStarts.front() <= t;
+    const qint64 socketStart = announced ? pool.unclaimedSocketStarts.front() : -1;
+    if (announced)
         pool.unclaimedSocketStarts.pop_front();
-    } else {
-        it->connectStart = it->created;
-    }
+    else
+        ++it->unannouncedConnections;
+    if (it->sends > 0) // a resend: its new socket started when the old one died
+        it->connectStart = it->lastSent;
+    else
+        it->connectStart = std::max(it->created, socketStart);
     it->tlsDone = t;
     pushBounded(pool.handshakesDone, t);
 }
@@ -88,13 +95,27 @@ void ConnectionTracker::finish(quint64 id, qint64 t, const Outcome &outcome, Req
     ConnectionKind kind = ConnectionKind::Reused;
     const qint64 sentOrEnd = tl.lastSent >= 0 ? tl.lastSent : t;
 
+    const bool everSent = tl.lastSent >= 0 || tl.firstByte >= 0;
+    const auto announcedMeanwhile = [&] {
+        return std::any_of(pool.socketStarts.cbegin(), pool.socketStarts.cend(),
+                           [&](qint64 start) { return start >= tl.created && start <= sentOrEnd; });
+    };
     if (tl.tlsDone >= 0) {
         kind = ConnectionKind::New;
         connectStart = tl.connectStart;
         tlsDone = tl.tlsDone;
-    } else if (tl.ownSocketStart >= 0 && (!outcome.tls || (outcome.failed && tl.lastSent < 0))) {
-        // Plain HTTP has no handshake signal, and a failed handshake none either: the socket announcement is
-        // all there is. The connection was usable (or given up) when the request went out (or ended).
+    } else if (!outcome.tls) {
+        // Plain HTTP has no handshake signal: a socket announcement is all there is, and Qt gives it to
+        // whichever request heads the queue. Only a request alone in its pool can be sure it was its own.
+        if (tl.ownSocketStart >= 0 && tl.announcedAlone) {
+            kind = ConnectionKind::New;
+            connectStart = tl.ownSocketStart;
+            tlsDone = sentOrEnd; // the connection was usable when the request went out
+        } else if (announcedMeanwhile() || (!everSent && outcome.failed)) {
+            kind = ConnectionKind::Unknown;
+        }
+    } else if (tl.ownSocketStart >= 0 && outcome.failed && tl.lastSent < 0) {
+        // A failed handshake signals nothing either: the connection was given up when the request ended.
         kind = ConnectionKind::New;
         connectStart = tl.ownSocketStart;
         tlsDone = sentOrEnd;
@@ -106,6 +127,8 @@ void ConnectionTracker::finish(quint64 id, qint64 t, const Outcome &outcome, Req
             kind = outcome.http2 ? ConnectionKind::Shared : ConnectionKind::Queued;
             connectStart = tl.created;
             tlsDone = *waitedFor;
+        } else if (!everSent && outcome.failed) {
+            kind = ConnectionKind::Unknown; // it ended before Qt said it went out on any connection
         }
     }
 
@@ -133,8 +156,9 @@ void ConnectionTracker::finish(quint64 id, qint64 t, const Outcome &outcome, Req
     const qint64 firstByte = ordered(tl.firstByte);
     const qint64 finished = ordered(t);
 
+    sample->startedAtSteadyNs = tl.created;
     sample->connection = kind;
-    sample->connectionsOpened = tl.socketStarts + std::max(0, tl.sends - 1);
+    sample->connectionsOpened = tl.socketStarts + tl.unannouncedConnections;
     sample->resent = tl.sends > 1;
     sample->connectStartMs = msSince(tl.created, connectStart);
     sample->tlsDoneMs = msSince(tl.created, tlsDone);

@@ -13,13 +13,16 @@
 // which is often not the request that ends up on the socket, and a socket that finds no request left is
 // visible to the server but to no reply. encrypted() goes to the request actually sent on a new TLS
 // connection. So requests are classified from encrypted() and from handshakes that completed while they
-// waited, and connection counts come from the socket announcements, wherever they landed. All times are
-// nanoseconds on one monotonic clock.
+// waited; where the signals leave it open (plain HTTP with other requests about, a request that failed
+// before Qt said it went out), the kind is Unknown rather than a guess. Connection counts come from the
+// socket announcements, wherever they landed, plus the handshakes of sockets announced to nobody (Qt's own
+// resends). tst_connectiontruth holds every kind against the server's view. All times are steadyNowNs()
+// nanoseconds.
 class ConnectionTracker
 {
 public:
-    // pool: the connection pool the request goes to (Qt keeps one per origin, HTTP/2 permission and verify
-    // name).
+    // pool: the connection pool the request goes to (Qt keeps one per manager, origin and HTTP/2
+    // permission).
     void created(quint64 id, const QByteArray &pool, qint64 t);
     void socketStartedConnecting(quint64 id, qint64 t);
     void encrypted(quint64 id, qint64 t);
@@ -47,12 +50,15 @@ private:
         qint64 tlsDone = -1;
         qint64 lastSent = -1;
         qint64 firstByte = -1;
-        int socketStarts = 0;
+        int socketStarts = 0; // announcements received, for whichever request's socket
+        bool announcedAlone = false; // no other request was in its pool at its first announcement
+        int unannouncedConnections = 0; // handshakes of sockets announced to no request
         int sends = 0;
     };
     struct Pool
     {
-        std::deque<qint64> unclaimedSocketStarts;
+        std::deque<qint64> socketStarts;
+        std::deque<qint64> unclaimedSocketStarts; // not yet matched with a completed handshake
         std::deque<qint64> handshakesDone;
         int inFlight = 0;
     };

@@ -1,6 +1,7 @@
 #include "httpclient.h"
 #include "httpworker_p.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QLoggingCategory>
 #include <QNetworkReply>
@@ -30,13 +31,13 @@ QString hostOf(const QUrl &url)
     return QStringLiteral("%1:%2").arg(url.host().toLower()).arg(url.port(tls ? 443 : 80));
 }
 
-// Mirrors how Qt keys its connection pools: HTTP/2 permission and the verify name are part of the key, so the
-// no-reuse arm, which sets a verify name, never lands on a pooled connection.
+// Mirrors how Qt keys its connection pools: HTTP/2 permission is part of the key. A no-reuse request has a
+// manager, and so a pool, of its own.
 QByteArray poolKey(const Dispatch &d)
 {
     QByteArray key = originOf(d.request.url).toLatin1();
     if (d.arm == ReuseMode::NoReuse)
-        return key + "|no-reuse";
+        return key + "|no-reuse|" + QByteArray::number(d.id);
     return key + (d.request.allowHttp2 ? "|h2" : "|h1");
 }
 
@@ -86,9 +87,7 @@ QNetworkReply *ObservableNetworkAccessManager::createRequest(Operation op, const
 
 HttpWorker::HttpWorker(QObject *parent)
     : QObject(parent)
-{
-    m_clock.start();
-}
+{ }
 
 ObservableNetworkAccessManager *HttpWorker::manager()
 {
@@ -121,31 +120,35 @@ void HttpWorker::start(const Dispatch &d)
 
 void HttpWorker::send(InFlight flight)
 {
-    if (m_dropConnectionsPending) {
+    const Dispatch &d = flight.dispatch;
+    if (m_dropConnectionsPending && d.arm == ReuseMode::Pooled) {
         m_held.append(std::move(flight));
         return;
     }
-    const Dispatch &d = flight.dispatch;
     QNetworkRequest request(d.request.url);
     request.setTransferTimeout(d.timeoutMs);
     for (const auto &[name, value] : d.request.headers)
         request.setRawHeader(name, value);
     if (!d.ssl.isNull())
         request.setSslConfiguration(d.ssl);
+    QNetworkAccessManager *manager = nullptr;
     if (d.arm == ReuseMode::NoReuse) {
         request.setRawHeader("Connection", "close");
         request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
-        request.setPeerVerifyName(d.request.url.host());
-        // Qt keeps one TLS context per pool, and OpenSSL keeps every session ticket a server sends in it (up
-        // to 20 480): a pool that expires a second after its last request takes them along.
-        request.setAttribute(QNetworkRequest::ConnectionCacheExpiryTimeoutSecondsAttribute, 1);
+        // Qt 6.4 opens more sockets than a burst needs when a channel frees up while another is still
+        // connecting, and leaves the extra one idle in the pool: in a shared pool the next no-reuse request
+        // would go out on it. A manager per request gives it a pool no other request can enter; its TLS
+        // context and the session tickets OpenSSL keeps in it go with it.
+        flight.privateManager = manager = new QNetworkAccessManager(this);
+        manager->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
     } else {
+        manager = this->manager();
         request.setAttribute(QNetworkRequest::Http2AllowedAttribute, d.request.allowHttp2);
         request.setAttribute(QNetworkRequest::ConnectionCacheExpiryTimeoutSecondsAttribute,
                              d.keepAliveIdleSeconds);
     }
 
-    QNetworkReply *reply = manager()->sendCustomRequest(request, d.request.method, d.request.body);
+    QNetworkReply *reply = manager->sendCustomRequest(request, d.request.method, d.request.body);
     // Without a bound Qt buffers a whole body before readyRead can refuse it: memory would follow the server.
     reply->setReadBufferSize(readBufferBytes);
     track(reply, std::move(flight));
@@ -268,6 +271,12 @@ void HttpWorker::complete(QNetworkReply *reply)
     InFlight flight = std::move(*it);
     m_inFlight.erase(it);
     reply->deleteLater();
+    if (flight.privateManager) {
+        // Once this handler has returned: the reply is still emitting.
+        QMetaObject::invokeMethod(
+            this, [this, manager = std::exchange(flight.privateManager, nullptr)] { retire(manager); },
+            Qt::QueuedConnection);
+    }
 
     const Dispatch &d = flight.dispatch;
     const bool http2Pool = d.arm == ReuseMode::Pooled && d.request.allowHttp2 && !d.warmUp;
@@ -334,6 +343,7 @@ void HttpWorker::complete(QNetworkReply *reply)
         response.body = std::move(flight.body);
         response.headers = reply->rawHeaderPairs();
     }
+    s.serverConnection = reply->rawHeader(serverConnectionHeader);
     qCDebug(lcNet).noquote() << s.exchange << s.endpoint << s.host << nameOf(s.reuse) << nameOf(s.connection)
                              << nameOf(s.protocol) << s.httpStatus << QString::number(s.totalMs(), 'f', 2)
                              << "ms" << s.errorText;
@@ -345,17 +355,43 @@ void HttpWorker::complete(QNetworkReply *reply)
     dropConnectionsWhenIdle();
 }
 
+void HttpWorker::retire(QNetworkAccessManager *privateManager)
+{
+    qDeleteAll(privateManager->findChildren<QNetworkReply *>(Qt::FindDirectChildrenOnly));
+    if (!m_reaper) {
+        m_reaper = new QThread;
+        m_reaper->setObjectName(QStringLiteral("exdash-net-reaper"));
+        m_reaperContext = new QObject;
+        m_reaperContext->moveToThread(m_reaper);
+        m_reaper->start();
+    }
+    privateManager->setParent(nullptr);
+    privateManager->moveToThread(m_reaper);
+    QMetaObject::invokeMethod(
+        m_reaperContext, [privateManager] { delete privateManager; }, Qt::QueuedConnection);
+}
+
 void HttpWorker::shutdown()
 {
+    QCoreApplication::sendPostedEvents(this, QEvent::MetaCall); // the managers still to retire
     for (auto it = m_inFlight.begin(); it != m_inFlight.end(); ++it) {
         disconnect(it.key(), nullptr, this, nullptr);
         it.key()->abort();
         it.key()->deleteLater();
+        delete it->privateManager;
     }
     m_inFlight.clear();
     m_held.clear();
     delete m_manager;
     m_manager = nullptr;
+    if (m_reaper) {
+        // After the deletions already posted to it, in order.
+        QMetaObject::invokeMethod(
+            m_reaperContext, [] { QThread::currentThread()->quit(); }, Qt::QueuedConnection);
+        m_reaper->wait();
+        delete std::exchange(m_reaperContext, nullptr);
+        delete std::exchange(m_reaper, nullptr);
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------------------

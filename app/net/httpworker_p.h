@@ -3,11 +3,13 @@
 #include "connectiontracker.h"
 #include "httpclient.h"
 
-#include <QElapsedTimer>
+#include "steadyclock.h"
+
 #include <QHash>
 #include <QNetworkAccessManager>
 
 class QNetworkReply;
+class QThread;
 
 // Everything HttpClient decided for one request, handed to the worker thread.
 struct Dispatch
@@ -63,10 +65,13 @@ private:
         bool headersSeen = false;
         int sends = 0; // requestSent(): two when Qt resent it by itself
         bool retried = false;
+        // No reuse: a QNetworkAccessManager of its own, gone with the request. Qt can leave a connection it
+        // opened for nobody idle in a pool, and the next request to that pool would ride it.
+        QNetworkAccessManager *privateManager = nullptr;
     };
 
     ObservableNetworkAccessManager *manager();
-    qint64 now() const { return m_clock.nsecsElapsed(); }
+    static qint64 now() { return steadyNowNs(); }
     void send(InFlight flight);
     bool shouldRetry(QNetworkReply *reply, const InFlight &flight) const;
     void dropConnectionsWhenIdle();
@@ -74,9 +79,9 @@ private:
     void readBody(QNetworkReply *reply);
     void complete(QNetworkReply *reply);
     void abortTooLarge(QNetworkReply *reply, InFlight &flight);
+    void retire(QNetworkAccessManager *privateManager);
 
-    ObservableNetworkAccessManager *m_manager = nullptr;
-    QElapsedTimer m_clock;
+    ObservableNetworkAccessManager *m_manager = nullptr; // the pool every pooled request shares
     ConnectionTracker m_tracker;
     QHash<QNetworkReply *, InFlight> m_inFlight;
     const Dispatch *m_pendingWarmUp = nullptr;
@@ -84,4 +89,8 @@ private:
     // flight, and what is sent meanwhile waits for that.
     bool m_dropConnectionsPending = false;
     QList<InFlight> m_held;
+    // Deleting a manager joins its network thread: up to several ms on a busy machine, during which the
+    // replies of every other request would wait. The no-reuse managers are deleted in a thread of their own.
+    QThread *m_reaper = nullptr;
+    QObject *m_reaperContext = nullptr; // lives in m_reaper
 };

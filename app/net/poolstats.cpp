@@ -16,7 +16,7 @@ void PoolStats::add(const RequestSample &sample)
     if (sample.warmUp)
         return;
     ++counts.requests;
-    if (!sample.paidHandshake())
+    if (sample.connection == ConnectionKind::Reused)
         ++counts.reused;
     if (!sample.ok())
         ++counts.failed;

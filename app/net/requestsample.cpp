@@ -68,6 +68,8 @@ QString nameOf(ConnectionKind kind)
         return QStringLiteral("queued");
     case ConnectionKind::Reused:
         return QStringLiteral("reused");
+    case ConnectionKind::Unknown:
+        return QStringLiteral("unknown");
     }
     return {};
 }

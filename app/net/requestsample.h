@@ -15,6 +15,7 @@ enum class ConnectionKind {
             // handshake
     Queued, // waited for a handshake in progress, then went out on a connection that already existed
     Reused, // went out on an open connection without waiting for any handshake
+    Unknown, // Qt's signals do not tell which: counted in neither group, never guessed
 };
 
 enum class HttpProtocol { Unknown, Http1, Http2 };
@@ -31,6 +32,11 @@ enum class NetError {
     Network,
     Canceled,
 };
+
+// exsim's ground truth on the connection a response came on (see ConnectionIdentity in
+// app/sim/httpsserver.h). The client only records it, for tests and the benchmark to check its
+// classification: a real exchange sends no such thing, so nothing may depend on it.
+inline constexpr char serverConnectionHeader[] = "x-exsim-connection";
 
 // One finished request, as the network layer saw it. A plain value: it is copied across threads and stored by
 // the hundred thousand.
@@ -55,6 +61,8 @@ struct RequestSample
     bool resent = false; // Qt sent it again on a new connection after the first one died
     bool warmUp = false; // a connection opened ahead of use, not an API call
     qint64 startedAtMsSinceEpoch = 0;
+    qint64 startedAtSteadyNs = 0; // the same moment on steadyNowNs()'s clock
+    QByteArray serverConnection; // the serverConnectionHeader of the response, if any
 
     // Marks in ms since the request was handed to Qt, in this order; -1 where the step did not happen.
     double connectStartMs = -1;
@@ -64,7 +72,11 @@ struct RequestSample
     double finishedMs = 0;
 
     bool ok() const { return error == NetError::None; }
-    bool paidHandshake() const { return connection != ConnectionKind::Reused; }
+    bool paidHandshake() const
+    {
+        return connection == ConnectionKind::New || connection == ConnectionKind::Shared
+            || connection == ConnectionKind::Queued;
+    }
     double totalMs() const { return finishedMs; }
 
     // The phases partition [0, finishedMs]: queue + connect + wait + download == totalMs().

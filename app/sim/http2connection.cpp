@@ -13,7 +13,8 @@
 //   Whole      HEADERS (:status, content-type, content-length, extra headers), then DATA up to END_STREAM.
 //   delayMs    the stream is answered that much later; the others go on meanwhile.
 //   Stall      the stream is never answered; the others go on.
-//   DropIfReused  from the connection's second stream on: the TCP connection is aborted, nothing answered.
+//   DropIfReused  a stream that is not the connection's first and arrives while no other is open: the TCP
+//              connection is aborted, nothing answered.
 //   CloseAfterResponse  once the stream is complete, GOAWAY, then the connection closes when written.
 //   Truncated  full length announced, half the body, then RST_STREAM(INTERNAL_ERROR): only the stream fails.
 //   Reset      full length announced, half the body, then the TCP connection is aborted: every stream fails.
@@ -168,10 +169,11 @@ struct Http2Connection::Callbacks
     }
 };
 
-Http2Connection::Http2Connection(HttpsServer *server, QSslSocket *socket)
+Http2Connection::Http2Connection(HttpsServer *server, QSslSocket *socket, const ConnectionIdentity &identity)
     : QObject(socket)
     , m_server(server)
     , m_socket(socket)
+    , m_identity(identity)
 {
     nghttp2_session_callbacks *callbacks = nullptr;
     nghttp2_session_callbacks_new(&callbacks);
@@ -254,7 +256,7 @@ void Http2Connection::dispatch(int32_t id, Stream &stream)
     stream.dispatched = true;
     if (!stream.authority.isEmpty() && stream.request.header("host").isEmpty())
         stream.request.headers.append({QByteArrayLiteral("host"), stream.authority});
-    ++m_requests;
+    stream.ordinal = ++m_requests;
     const SimResponse response = stream.requestTooLarge ? SimResponse::text("request body too large", 413)
                                                         : m_server->handle(stream.request);
     if (response.action == SimResponse::Action::Stall)
@@ -263,13 +265,16 @@ void Http2Connection::dispatch(int32_t id, Stream &stream)
     auto it = m_streams.find(id);
     if (it == m_streams.end())
         return;
-    if (response.action == SimResponse::Action::DropIfReused && m_requests > 1) {
+    // The keep-alive race is an idle connection closed as a request arrives: alone on it, and not its first.
+    if (response.action == SimResponse::Action::DropIfReused && m_requests > 1 && m_streams.size() == 1) {
+        ++m_server->m_raced;
         it->second.response.delivery = SimResponse::Delivery::Reset;
         m_cuts.append(id); // the connection goes once the frames in hand are written
         return;
     }
     const int cap = m_server->m_maxRequestsPerConnection;
     it->second.response = response;
+    it->second.response.headers.append(m_identity.header(it->second.ordinal));
     it->second.closeAfter =
         response.action == SimResponse::Action::CloseAfterResponse || (cap > 0 && m_requests >= cap);
     if (response.delayMs > 0) {

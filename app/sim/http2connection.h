@@ -20,7 +20,7 @@ Q_DECLARE_LOGGING_CATEGORY(lcSim)
 class Http2Connection : public QObject
 {
 public:
-    Http2Connection(HttpsServer *server, QSslSocket *socket);
+    Http2Connection(HttpsServer *server, QSslSocket *socket, const ConnectionIdentity &identity);
     ~Http2Connection() override;
 
 private:
@@ -29,6 +29,7 @@ private:
     {
         SimRequest request;
         QByteArray authority;
+        int ordinal = 0; // this stream's place among the connection's requests
         bool requestTooLarge = false;
         bool dispatched = false;
         SimResponse response;
@@ -49,6 +50,7 @@ private:
 
     HttpsServer *m_server;
     QSslSocket *m_socket;
+    ConnectionIdentity m_identity;
     nghttp2_session *m_session = nullptr;
     std::map<int32_t, Stream> m_streams;
     QList<int32_t> m_cuts; // truncated or reset streams whose half body is out

@@ -1,6 +1,8 @@
 #include "httpsserver.h"
 #include "http2connection.h"
 
+#include "net/steadyclock.h"
+
 #include <QLoggingCategory>
 #include <QSslSocket>
 #include <QTimer>
@@ -8,6 +10,8 @@
 Q_LOGGING_CATEGORY(lcSim, "exdash.sim", QtWarningMsg)
 
 namespace {
+
+constexpr char identityProperty[] = "exsimConnectionIdentity";
 
 QByteArray reasonPhrase(int status)
 {
@@ -43,6 +47,13 @@ QByteArray reasonPhrase(int status)
 
 } // namespace
 
+std::pair<QByteArray, QByteArray> ConnectionIdentity::header(int ordinal) const
+{
+    return {QByteArrayLiteral("x-exsim-connection"),
+            QByteArray::number(id) + '/' + QByteArray::number(ordinal)
+                + "; accepted=" + QByteArray::number(acceptedNs)};
+}
+
 SimResponse SimResponse::json(const QByteArray &body, int status)
 {
     SimResponse response;
@@ -62,10 +73,11 @@ SimResponse SimResponse::text(const QByteArray &body, int status)
 class HttpsServer::Connection : public QObject
 {
 public:
-    Connection(HttpsServer *server, QSslSocket *socket)
+    Connection(HttpsServer *server, QSslSocket *socket, const ConnectionIdentity &identity)
         : QObject(socket)
         , m_server(server)
         , m_socket(socket)
+        , m_identity(identity)
     {
         m_idle.setSingleShot(true);
         connect(&m_idle, &QTimer::timeout, socket, [socket] { socket->disconnectFromHost(); });
@@ -93,6 +105,7 @@ private:
             return;
         case Http1RequestParser::Status::Error:
             m_busy = true;
+            ++m_served;
             write(SimResponse::text(m_parser.error().toUtf8(), m_parser.errorStatus()), true);
             return;
         case Http1RequestParser::Status::Ready:
@@ -105,6 +118,7 @@ private:
         if (response.action == SimResponse::Action::Stall)
             return;
         if (response.action == SimResponse::Action::DropIfReused && m_served > 1) {
+            ++m_server->m_raced;
             m_socket->abort();
             return;
         }
@@ -125,6 +139,8 @@ private:
             head += "\r\nContent-Length: " + QByteArray::number(response.body.size());
         for (const auto &[name, value] : response.headers)
             head += "\r\n" + name + ": " + value;
+        const auto [tagName, tag] = m_identity.header(m_served);
+        head += "\r\n" + tagName + ": " + tag;
         if (close) {
             head += "\r\nConnection: close";
         } else {
@@ -183,6 +199,7 @@ private:
 
     HttpsServer *m_server;
     QSslSocket *m_socket;
+    ConnectionIdentity m_identity;
     Http1RequestParser m_parser;
     QTimer m_idle;
     int m_served = 0;
@@ -201,8 +218,10 @@ HttpsServer::HttpsServer(const DemoCertificates &certificates, Handler handler, 
     setHttp2Enabled(m_http2Enabled);
     m_server.setHandshakeTimeout(10'000);
 
-    connect(&m_server, &QSslServer::startedEncryptionHandshake, this, [this] {
+    connect(&m_server, &QSslServer::startedEncryptionHandshake, this, [this](QSslSocket *socket) {
         ++m_accepted;
+        socket->setProperty(identityProperty,
+                            QVariant::fromValue(ConnectionIdentity {m_accepted, steadyNowNs()}));
         emit connectionAccepted();
     });
     connect(&m_server, &QSslServer::pendingConnectionAvailable, this, &HttpsServer::onEncryptedConnection);
@@ -253,11 +272,12 @@ void HttpsServer::onEncryptedConnection()
             --m_open;
             socket->deleteLater();
         });
+        const auto identity = socket->property(identityProperty).value<ConnectionIdentity>();
         if (socket->sslConfiguration().nextNegotiatedProtocol() == QSslConfiguration::ALPNProtocolHTTP2) {
             ++m_http2Connections;
-            new Http2Connection(this, socket);
+            new Http2Connection(this, socket, identity);
         } else {
-            new Connection(this, socket);
+            new Connection(this, socket, identity);
         }
     }
 }

@@ -16,8 +16,9 @@ struct SimResponse
         Respond,
         CloseAfterResponse, // answer, then close the connection whatever the client asked
         Stall, // never answer; the connection stays open until the client gives up
-        // On a connection that already served a request: close it at once, no answer (the keep-alive race,
-        // where the server's idle close crosses the client's next request). On a new connection: Respond.
+        // On an idle connection that already served a request: close it at once, no answer (the keep-alive
+        // race, where the server's idle close crosses the client's next request). On a new connection, or an
+        // HTTP/2 connection with other streams open: Respond.
         DropIfReused,
     };
     enum class Delivery {
@@ -43,6 +44,20 @@ struct SimResponse
     static SimResponse json(const QByteArray &body, int status = 200);
     static SimResponse text(const QByteArray &body, int status);
 };
+
+// Which accepted connection served a response, as the server saw it: the response header
+// `x-exsim-connection: ID/ORDINAL; accepted=NS` names the connection (numbered from 1 in the order this
+// server accepted them), the request's place on it (1 for the first request or stream) and when the
+// connection was accepted (steadyNowNs()). Ground truth for tests and the benchmark; the client never reads
+// it to classify.
+struct ConnectionIdentity
+{
+    int id = 0;
+    qint64 acceptedNs = 0;
+
+    std::pair<QByteArray, QByteArray> header(int ordinal) const;
+};
+Q_DECLARE_METATYPE(ConnectionIdentity)
 
 // An HTTPS origin server on 127.0.0.1 for exsim and the tests: TLS with a demo certificate, HTTP/1.1
 // keep-alive (with an idle timeout and a cap on requests per connection), Connection: close honoured, HTTP/2
@@ -73,6 +88,8 @@ public:
     int requestsServed() const { return m_served; }
     int openConnections() const { return m_open; }
     int http2Connections() const { return m_http2Connections; } // accepted connections that negotiated h2
+    // Connections closed under a request, unanswered (DropIfReused: the keep-alive race).
+    int racedConnections() const { return m_raced; }
 
 signals:
     void connectionAccepted();
@@ -93,5 +110,6 @@ private:
     int m_served = 0;
     int m_open = 0;
     int m_http2Connections = 0;
+    int m_raced = 0;
     bool m_http2Enabled = true;
 };
