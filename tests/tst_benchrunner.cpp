@@ -26,14 +26,19 @@ private:
 
 namespace {
 
-const QStringList modeFields = {"requests",    "newConnections", "callP50Ms",  "callP95Ms",
-                                "callFirstMs", "cycleP50Ms",     "cycleP95Ms", "cpuMsPerRequest"};
+const QStringList modeFields = {"requests",      "newConnections", "callP50Ms",      "callP95Ms",
+                                "callFirstMs",   "cycleP50Ms",     "cycleP95Ms",     "cpuMsPerRequest",
+                                "serverChecked", "misclassified",  "notOpenedForIt", "unknownKind"};
 
 void verifyMode(const QJsonObject &mode)
 {
     for (const QString &field : modeFields)
         QVERIFY2(mode.value(field).isDouble(), qPrintable(field));
     QVERIFY(mode.value("requests").toInt() > 0);
+    // Against exsim every answer carries the server's view, and it contradicts no sample.
+    QCOMPARE(mode.value("serverChecked").toInt(), mode.value("requests").toInt());
+    QCOMPARE(mode.value("misclassified").toInt(), 0);
+    QCOMPARE(mode.value("notOpenedForIt").toInt(), 0);
     QVERIFY(mode.value("callP50Ms").toDouble() <= mode.value("callP95Ms").toDouble());
     QVERIFY(mode.value("cycleP50Ms").toDouble() <= mode.value("cycleP95Ms").toDouble());
     QVERIFY(mode.value("cpuMsPerRequest").toDouble() >= 0);
@@ -77,7 +82,8 @@ void tst_BenchRunner::interleavedInProcess()
     // The arms alternate per cycle.
     QCOMPARE(pooled.value("cycles").toInt(), 2);
     QCOMPARE(noReuse.value("cycles").toInt(), 2);
-    // No reuse: one connection per request. Pooled: the second cycle opens none.
+    // No reuse: one connection per request, each opened for it (checked per request by the server's view
+    // above). Pooled: the second cycle opens none.
     QCOMPARE(noReuse.value("newConnections").toInt(), noReuse.value("requests").toInt());
     QVERIFY(pooled.value("newConnections").toInt() < pooled.value("requests").toInt() / 2);
 
@@ -87,6 +93,10 @@ void tst_BenchRunner::interleavedInProcess()
     const QJsonObject memory = document.value("memory").toObject();
     QVERIFY(memory.value("rssKb").toArray().size() >= 2);
     QCOMPARE(memory.value("logFullAtCycle").toInt(), -1); // 4 cycles do not fill 100 000 samples
+    const QJsonObject gainReport = document.value("gainReport").toObject();
+    QCOMPARE(gainReport.value("samples").toInt(), memory.value("logCapacity").toInt());
+    QVERIFY(gainReport.value("computeMs").toDouble() > 0);
+    QVERIFY(gainReport.value("pooledInWindow").toInt() > 0);
 }
 
 void tst_BenchRunner::oneArm()

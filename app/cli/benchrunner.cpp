@@ -1,11 +1,14 @@
 #include "benchrunner.h"
 
+#include "models/gainreport.h"
 #include "models/latencylog.h"
+#include "sim/connectiontruth.h"
 
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
 #include <QJsonArray>
+#include <QLoggingCategory>
 #include <QTextStream>
 #include <QTimer>
 
@@ -13,6 +16,8 @@
 #include <ctime>
 #include <map>
 #include <unistd.h>
+
+Q_LOGGING_CATEGORY(lcBench, "exdash.bench", QtWarningMsg)
 
 namespace {
 
@@ -53,10 +58,47 @@ struct Arm
 {
     int requests = 0;
     int newConnections = 0;
+    // Held against exsim's x-exsim-connection: samples it could judge, kinds it contradicts, no-reuse
+    // requests that went out on a connection not opened for them. Live servers send no tag: nothing is
+    // checked.
+    int serverChecked = 0;
+    int misclassified = 0;
+    int notOpenedForIt = 0;
+    int unknownKind = 0;
     double firstCallMs = std::nan("");
     std::vector<double> cycleMs;
     double cpuMs = 0;
 };
+
+// What the window's gain panel costs once the log is full (the window recomputes it once a second):
+// GainReport::compute over a LatencyLog filled to capacity with copies of this run's samples, moved later in
+// time copy by copy; the median of five.
+QJsonObject gainReportCost(const LatencyLog &run)
+{
+    if (run.isEmpty())
+        return {};
+    const qint64 first = run.at(0).startedAtMsSinceEpoch;
+    const qint64 spanMs = run.at(run.size() - 1).startedAtMsSinceEpoch - first + 1;
+    LatencyLog full;
+    qint64 latest = first;
+    for (int i = 0; full.size() < full.capacity(); ++i) {
+        RequestSample s = run.at(i % run.size());
+        s.startedAtMsSinceEpoch += qint64(i / run.size()) * spanMs;
+        latest = std::max(latest, s.startedAtMsSinceEpoch);
+        full.append(s);
+    }
+    std::vector<double> ms;
+    int counted = 0;
+    for (int i = 0; i < 5; ++i) {
+        QElapsedTimer timer;
+        timer.start();
+        counted = GainReport::compute(full, latest + 1).pooled.count;
+        ms.push_back(double(timer.nsecsElapsed()) / 1e6);
+    }
+    return {{QStringLiteral("samples"), full.size()},
+            {QStringLiteral("pooledInWindow"), counted},
+            {QStringLiteral("computeMs"), json(nearestRank(ms, 50))}};
+}
 
 } // namespace
 
@@ -92,6 +134,19 @@ int BenchRunner::run(const SessionConfig &config, int cycles, QJsonObject *docum
         Arm &arm = arms[s.reuse];
         ++arm.requests;
         arm.newConnections += s.connectionsOpened;
+        arm.unknownKind += s.connection == ConnectionKind::Unknown ? 1 : 0;
+        const TruthCheck check = checkAgainstServer(s);
+        if (check.verdict != TruthCheck::Verdict::NoTruth)
+            ++arm.serverChecked;
+        if (check.verdict == TruthCheck::Verdict::Misclassified) {
+            ++arm.misclassified;
+            qCWarning(lcBench).noquote() << "misclassified:" << s.exchange << s.endpoint << check.reason;
+        } else if (check.verdict == TruthCheck::Verdict::NotOpenedForIt) {
+            ++arm.notOpenedForIt;
+            qCWarning(lcBench).noquote()
+                << "no-reuse request on a connection not opened for it:" << s.exchange << s.endpoint
+                << check.reason;
+        }
         if (!s.ok()) {
             ++failures;
             return;
@@ -158,6 +213,7 @@ int BenchRunner::run(const SessionConfig &config, int cycles, QJsonObject *docum
     loop.exec();
 
     QJsonObject modes;
+    int contradicted = 0;
     for (const auto &[mode, arm] : arms) {
         LatencyFilter filter;
         filter.arm = mode;
@@ -172,7 +228,12 @@ int BenchRunner::run(const SessionConfig &config, int cycles, QJsonObject *docum
                                   {QStringLiteral("cycleP50Ms"), json(nearestRank(arm.cycleMs, 50))},
                                   {QStringLiteral("cycleP95Ms"), json(nearestRank(arm.cycleMs, 95))},
                                   {QStringLiteral("cpuMsPerRequest"),
-                                   json(arm.requests > 0 ? arm.cpuMs / arm.requests : std::nan(""))}});
+                                   json(arm.requests > 0 ? arm.cpuMs / arm.requests : std::nan(""))},
+                                  {QStringLiteral("serverChecked"), arm.serverChecked},
+                                  {QStringLiteral("misclassified"), arm.misclassified},
+                                  {QStringLiteral("notOpenedForIt"), arm.notOpenedForIt},
+                                  {QStringLiteral("unknownKind"), arm.unknownKind}});
+        contradicted += arm.misclassified + arm.notOpenedForIt;
     }
     QJsonValue gain = QJsonValue::Null;
     const QJsonObject pooled = modes.value(nameOf(ReuseMode::Pooled)).toObject();
@@ -196,9 +257,10 @@ int BenchRunner::run(const SessionConfig &config, int cycles, QJsonObject *docum
          QJsonObject {{QStringLiteral("rssKb"), rss},
                       {QStringLiteral("logCapacity"), log.capacity()},
                       {QStringLiteral("logFullAtCycle"), logFullAtCycle}}}};
+    document->insert(QStringLiteral("gainReport"), gainReportCost(log));
     if (!abortReason.isEmpty())
         document->insert(QStringLiteral("error"), abortReason);
-    return !abortReason.isEmpty() || failures > 0 ? 2 : 0;
+    return !abortReason.isEmpty() || failures > 0 || contradicted > 0 ? 2 : 0;
 }
 
 QString BenchRunner::table(const QJsonObject &document)
@@ -227,10 +289,18 @@ QString BenchRunner::table(const QJsonObject &document)
         bool count;
     };
     const Row rows[] = {
-        {"requests", "requests", true},          {"newConnections", "new connections", true},
-        {"callP50Ms", "call p50 ms", false},     {"callP95Ms", "call p95 ms", false},
-        {"callFirstMs", "first call ms", false}, {"cycleP50Ms", "cycle p50 ms", false},
-        {"cycleP95Ms", "cycle p95 ms", false},   {"cpuMsPerRequest", "CPU ms/request", false},
+        {"requests", "requests", true},
+        {"newConnections", "new connections", true},
+        {"callP50Ms", "call p50 ms", false},
+        {"callP95Ms", "call p95 ms", false},
+        {"callFirstMs", "first call ms", false},
+        {"cycleP50Ms", "cycle p50 ms", false},
+        {"cycleP95Ms", "cycle p95 ms", false},
+        {"cpuMsPerRequest", "CPU ms/request", false},
+        {"serverChecked", "server-checked", true},
+        {"misclassified", "misclassified", true},
+        {"notOpenedForIt", "not own connection", true},
+        {"unknownKind", "kind unknown", true},
     };
     for (const Row &row : rows) {
         out << QStringLiteral("%1").arg(QLatin1String(row.label), -18);
@@ -258,6 +328,13 @@ QString BenchRunner::table(const QJsonObject &document)
         for (const QJsonValue &v : rss)
             out << ' ' << v.toInteger();
         out << '\n';
+    }
+    const QJsonObject gainReport = document.value(QStringLiteral("gainReport")).toObject();
+    if (!gainReport.isEmpty()) {
+        out << "GainReport::compute over " << gainReport.value(QStringLiteral("samples")).toInt()
+            << " samples: "
+            << QString::number(gainReport.value(QStringLiteral("computeMs")).toDouble(), 'f', 1)
+            << " ms (the window recomputes it once a second)\n";
     }
     return text;
 }

@@ -12,9 +12,13 @@
 //   {"rttMs", "cycles", "target", "errors",
 //    "modes": {"pooled": {...}, "no-reuse": {...}},        each with requests, newConnections, callP50Ms,
 //                                                          callP95Ms, callFirstMs, cycleP50Ms, cycleP95Ms,
-//                                                          cpuMsPerRequest
+//                                                          cpuMsPerRequest, serverChecked, misclassified,
+//                                                          notOpenedForIt, unknownKind
 //    "gain": {"callP50Ratio", "cycleP50Ratio"} (null unless both arms ran),
-//    "memory": {"rssKb": [one per tenth of the run], "logCapacity", "logFullAtCycle"}}
+//    "memory": {"rssKb": [one per tenth of the run], "logCapacity", "logFullAtCycle"},
+//    "gainReport": {"samples", "pooledInWindow", "computeMs"}}
+// Against exsim every sample's connection kind is held against the server's tag (sim/connectiontruth.h):
+// misclassified and notOpenedForIt must be 0.
 // A call is a successful API request (warm-ups and failures excluded, as in the window's gain panel); a cycle
 // runs from the Refresher sending it to its last answer. CPU is the process's minus the simulator thread's.
 class BenchRunner : public QObject
@@ -25,8 +29,8 @@ public:
 
     explicit BenchRunner(QObject *parent = nullptr);
 
-    // Returns the exit code: 0, 2 when a call failed (the document says how many), 64 when it could not
-    // start.
+    // Returns the exit code: 0, 2 when a call failed or the server contradicted a sample's kind (the document
+    // says how many), 64 when it could not start.
     int run(const SessionConfig &config, int cycles, QJsonObject *document, const Progress &progress = {});
 
     static QString table(const QJsonObject &document);
