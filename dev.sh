@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # exdash's two entry points, for a fresh Debian 12 machine (as root, or with sudo):
 #   ./dev.sh run [exdash options]   install what is missing, build, launch exdash (demo mode by default)
-#   ./dev.sh test [ctest options]   install what is missing, build, run the whole test suite headless; then
-#                                   the same suite and the fuzz targets built with clang's ASan+UBSan
+#   ./dev.sh test [ctest options]   install what is missing, build, run the whole test suite headless, then
+#                                   the timing-sensitive tests again with every core busy (tests/stress.sh,
+#                                   EXDASH_STRESS_RUNS rounds, default 2); then the same suite and the fuzz
+#                                   targets built with clang's ASan+UBSan
 #   ./dev.sh bench [run.py options] the same set-up plus the baselines' packages, then bench/run.py
 set -euo pipefail
 cd "$(dirname "$0")"
 
-usage() { sed -n '2,6p' "$0" >&2; exit 64; }
+usage() { sed -n '2,8p' "$0" >&2; exit 64; }
 [ $# -ge 1 ] || usage
 action=$1; shift
 case "$action" in run|test|bench) ;; *) usage ;; esac
@@ -24,6 +26,8 @@ if [ "$action" = bench ]; then packages+=(python3 python3-requests python3-matpl
 # The sanitizer build (CMakePresets.json, preset asan): clang, its ASan/UBSan/libFuzzer runtimes (only
 # recommended by clang-14), and llvm-symbolizer for readable stacks.
 if [ "$action" = test ]; then packages+=(clang-14 libclang-rt-14-dev llvm-14); fi
+# tests/stress.sh keeps every core busy with it.
+if [ "$action" = test ]; then packages+=(stress-ng); fi
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}\n' "$package" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$package")
@@ -47,6 +51,7 @@ test)
     export QT_QPA_PLATFORM=offscreen
     status=0
     ctest --test-dir "$build" --output-on-failure --parallel "$(nproc)" "$@" || status=$?
+    tests/stress.sh --build "$build" --runs "${EXDASH_STRESS_RUNS:-2}" || status=$?
     # The sanitizer run goes on even when the first failed: its reports often explain the failure.
     cmake --preset asan
     cmake --build --preset asan --parallel "$(nproc)"
