@@ -61,6 +61,24 @@ private:
     const FakeClock *m_clock;
 };
 
+// A Refresher on a fake clock, driving one fake client, every data kind on one cadence.
+struct Rig
+{
+    Rig(HttpClient *http, Exchange exchange, int cadenceMs)
+        : client(exchange, http, &clock)
+        , refresher(http)
+    {
+        clock.drive(refresher);
+        refresher.addClient(&client);
+        for (DataKind kind : allDataKinds)
+            refresher.setCadence(kind, cadenceMs);
+    }
+
+    FakeClock clock;
+    FakeClient client;
+    Refresher refresher;
+};
+
 // The fake answers come from the event loop: wait for them, never for a fixed time.
 bool answered(const Refresher &refresher)
 {
@@ -140,12 +158,8 @@ void tst_Refresher::init()
 
 void tst_Refresher::cadencePerDataKind()
 {
-    FakeClock clock;
-    FakeClient client(Exchange::Bitunix, m_http.get(), &clock);
-    Refresher refresher(m_http.get());
-    clock.drive(refresher);
-    refresher.addClient(&client);
-    refresher.setCadence(DataKind::Tickers, 200);
+    Rig rig(m_http.get(), Exchange::Bitunix, 200);
+    auto &[clock, client, refresher] = rig;
     refresher.setCadence(DataKind::Positions, 600);
     refresher.setCadence(DataKind::Account, 600);
     refresher.start();
@@ -160,12 +174,8 @@ void tst_Refresher::cadencePerDataKind()
 
 void tst_Refresher::timerIsArmedForTheNextDueTime()
 {
-    FakeClock clock;
-    FakeClient client(Exchange::Bitunix, m_http.get(), &clock);
-    Refresher refresher(m_http.get());
-    clock.drive(refresher);
-    refresher.addClient(&client);
-    refresher.setCadence(DataKind::Tickers, 200);
+    Rig rig(m_http.get(), Exchange::Bitunix, 200);
+    auto &[clock, client, refresher] = rig;
     refresher.setCadence(DataKind::Positions, 700);
     refresher.setCadence(DataKind::Account, 700);
     refresher.start();
@@ -182,13 +192,9 @@ void tst_Refresher::timerIsArmedForTheNextDueTime()
 
 void tst_Refresher::backOffArmsTheTimerForRetryAfter()
 {
-    FakeClock clock;
-    FakeClient client(Exchange::Bitunix, m_http.get(), &clock);
+    Rig rig(m_http.get(), Exchange::Bitunix, 100);
+    auto &[clock, client, refresher] = rig;
     client.errors[int(DataKind::Tickers)] = {FetchErrorKind::RateLimit, QStringLiteral("slow down"), 5000};
-    Refresher refresher(m_http.get());
-    clock.drive(refresher);
-    refresher.addClient(&client);
-    refresher.setCadence(DataKind::Tickers, 100);
     refresher.setCadence(DataKind::Positions, 3'600'000);
     refresher.setCadence(DataKind::Account, 3'600'000);
     refresher.start();
@@ -203,13 +209,8 @@ void tst_Refresher::backOffArmsTheTimerForRetryAfter()
 
 void tst_Refresher::pausedOrStoppedArmsNoTimer()
 {
-    FakeClock clock;
-    FakeClient client(Exchange::Bitunix, m_http.get(), &clock);
-    Refresher refresher(m_http.get());
-    clock.drive(refresher);
-    refresher.addClient(&client);
-    for (DataKind kind : allDataKinds)
-        refresher.setCadence(kind, 1000);
+    Rig rig(m_http.get(), Exchange::Bitunix, 1000);
+    auto &[clock, client, refresher] = rig;
     QVERIFY(!refresher.isRunning());
     QCOMPARE(refresher.msUntilNextWake(), -1);
 
@@ -285,17 +286,12 @@ void tst_Refresher::oneCycleSendsEverythingAtOnce()
 
 void tst_Refresher::budgetDelaysButNeverDrops()
 {
-    FakeClock clock;
-    FakeClient client(Exchange::Hyperliquid, m_http.get(), &clock);
+    Rig rig(m_http.get(), Exchange::Hyperliquid, 100);
+    auto &[clock, client, refresher] = rig;
     client.capacity = 20;
     client.windowMs = 600;
     client.weights = {
         {int(DataKind::Tickers), 20}, {int(DataKind::Positions), 20}, {int(DataKind::Account), 20}};
-    Refresher refresher(m_http.get());
-    clock.drive(refresher);
-    refresher.addClient(&client);
-    for (DataKind kind : allDataKinds)
-        refresher.setCadence(kind, 100);
     refresher.start();
     const Run run = advance(refresher, clock, 8 * 600);
     QVERIFY(run.answered);
@@ -315,17 +311,12 @@ void tst_Refresher::budgetDelaysButNeverDrops()
 
 void tst_Refresher::budgetBlockedFeedWakesWhenTheBudgetHasRoom()
 {
-    FakeClock clock;
-    FakeClient client(Exchange::Hyperliquid, m_http.get(), &clock);
+    Rig rig(m_http.get(), Exchange::Hyperliquid, 100);
+    auto &[clock, client, refresher] = rig;
     client.capacity = 20; // two of the three calls
     client.windowMs = 1000;
     client.weights = {
         {int(DataKind::Tickers), 10}, {int(DataKind::Positions), 10}, {int(DataKind::Account), 10}};
-    Refresher refresher(m_http.get());
-    clock.drive(refresher);
-    refresher.addClient(&client);
-    for (DataKind kind : allDataKinds)
-        refresher.setCadence(kind, 100);
     refresher.start();
     QVERIFY(answered(refresher));
     QCOMPARE(client.totalFetches(), 2);
@@ -343,17 +334,12 @@ void tst_Refresher::budgetBlockedFeedWakesWhenTheBudgetHasRoom()
 
 void tst_Refresher::cycleFitsOnlyWhenTheBudgetHasRoom()
 {
-    FakeClock clock;
-    FakeClient client(Exchange::Hyperliquid, m_http.get(), &clock);
+    Rig rig(m_http.get(), Exchange::Hyperliquid, 3'600'000); // only refreshNow() sends
+    auto &[clock, client, refresher] = rig;
     client.capacity = 30; // a whole cycle (3 x 10) fits once per window
     client.windowMs = 60'000;
     client.weights = {
         {int(DataKind::Tickers), 10}, {int(DataKind::Positions), 10}, {int(DataKind::Account), 10}};
-    Refresher refresher(m_http.get());
-    clock.drive(refresher);
-    refresher.addClient(&client);
-    for (DataKind kind : allDataKinds)
-        refresher.setCadence(kind, 3'600'000); // only refreshNow() sends
     QCOMPARE(refresher.msUntilCycleFits(), 0);
     refresher.refreshNow();
     QCOMPARE(refresher.cyclesStarted(), 1);
@@ -381,14 +367,9 @@ void tst_Refresher::cycleFitsOnlyWhenTheBudgetHasRoom()
 
 void tst_Refresher::rateLimitBacksOffPastRetryAfter()
 {
-    FakeClock clock;
-    FakeClient client(Exchange::Bitunix, m_http.get(), &clock);
+    Rig rig(m_http.get(), Exchange::Bitunix, 100);
+    auto &[clock, client, refresher] = rig;
     client.errors[int(DataKind::Tickers)] = {FetchErrorKind::RateLimit, QStringLiteral("slow down"), 1500};
-    Refresher refresher(m_http.get());
-    clock.drive(refresher);
-    refresher.addClient(&client);
-    for (DataKind kind : allDataKinds)
-        refresher.setCadence(kind, 100);
     refresher.start();
     // Back-off doubles from 0.5-1.5 s: within 10 s at least three tickers calls, the first two 1.5 s apart.
     const Run run = advance(refresher, clock, 10'000);
@@ -408,14 +389,9 @@ void tst_Refresher::rateLimitBacksOffPastRetryAfter()
 
 void tst_Refresher::authErrorsKeepThePlainCadence()
 {
-    FakeClock clock;
-    FakeClient client(Exchange::Bitunix, m_http.get(), &clock);
+    Rig rig(m_http.get(), Exchange::Bitunix, 200);
+    auto &[clock, client, refresher] = rig;
     client.errors[int(DataKind::Positions)] = {FetchErrorKind::Auth, QStringLiteral("bitunix 10007"), -1};
-    Refresher refresher(m_http.get());
-    clock.drive(refresher);
-    refresher.addClient(&client);
-    for (DataKind kind : allDataKinds)
-        refresher.setCadence(kind, 200);
     refresher.start();
     QVERIFY(advance(refresher, clock, 1400).answered);
     // No retry storm (one call per cadence) and no back-off either: the same pace as healthy data.
@@ -427,13 +403,8 @@ void tst_Refresher::authErrorsKeepThePlainCadence()
 
 void tst_Refresher::stalenessFollowsFailuresAndAge()
 {
-    FakeClock clock;
-    FakeClient client(Exchange::Bitunix, m_http.get(), &clock);
-    Refresher refresher(m_http.get());
-    clock.drive(refresher);
-    refresher.addClient(&client);
-    for (DataKind kind : allDataKinds)
-        refresher.setCadence(kind, 100);
+    Rig rig(m_http.get(), Exchange::Bitunix, 100);
+    auto &[clock, client, refresher] = rig;
     QVERIFY(refresher.isStale(Exchange::Bitunix, DataKind::Tickers)); // never fetched
     refresher.refreshNow();
     QVERIFY(answered(refresher));
@@ -463,14 +434,9 @@ void tst_Refresher::stalenessFollowsFailuresAndAge()
 
 void tst_Refresher::interleavedArmsAlternatePerCycle()
 {
-    FakeClock clock;
-    FakeClient client(Exchange::Bitunix, m_http.get(), &clock);
     m_http->setReuseMode(ReuseMode::Interleaved);
-    Refresher refresher(m_http.get());
-    clock.drive(refresher);
-    refresher.addClient(&client);
-    for (DataKind kind : allDataKinds)
-        refresher.setCadence(kind, 100);
+    Rig rig(m_http.get(), Exchange::Bitunix, 100);
+    auto &[clock, client, refresher] = rig;
     QSignalSpy cycles(&refresher, &Refresher::cycleStarted);
     refresher.start();
     QVERIFY(advance(refresher, clock, 500).answered);
@@ -484,13 +450,8 @@ void tst_Refresher::interleavedArmsAlternatePerCycle()
 
 void tst_Refresher::pauseStopsNewCalls()
 {
-    FakeClock clock;
-    FakeClient client(Exchange::Bitunix, m_http.get(), &clock);
-    Refresher refresher(m_http.get());
-    clock.drive(refresher);
-    refresher.addClient(&client);
-    for (DataKind kind : allDataKinds)
-        refresher.setCadence(kind, 100);
+    Rig rig(m_http.get(), Exchange::Bitunix, 100);
+    auto &[clock, client, refresher] = rig;
     refresher.start();
     QVERIFY(advance(refresher, clock, 100).answered);
     QCOMPARE(client.fetches.value(int(DataKind::Tickers)), 2);
