@@ -75,31 +75,38 @@ void tst_ConnectionTruth::judgesOnlyWhatTheServerProves_data()
     QTest::addColumn<int>("ordinal");
     QTest::addColumn<bool>("acceptedAfter"); // the server accepted the connection after the request was made
     QTest::addColumn<TruthCheck::Verdict>("verdict");
+    QTest::addColumn<HttpProtocol>("protocol");
 
     using V = TruthCheck::Verdict;
     QTest::newRow("new, first on a connection opened for it")
-        << ReuseMode::Pooled << ConnectionKind::New << 1 << true << V::Consistent;
+        << ReuseMode::Pooled << ConnectionKind::New << 1 << true << V::Consistent << HttpProtocol::Http1;
     QTest::newRow("new, on a connection already in use")
-        << ReuseMode::Pooled << ConnectionKind::New << 2 << false << V::Misclassified;
+        << ReuseMode::Pooled << ConnectionKind::New << 2 << false << V::Misclassified << HttpProtocol::Http1;
     QTest::newRow("new, first on a connection opened before (waited for its handshake)")
-        << ReuseMode::Pooled << ConnectionKind::New << 1 << false << V::Consistent;
-    QTest::newRow("reused, on a connection opened for it")
-        << ReuseMode::Pooled << ConnectionKind::Reused << 1 << true << V::Misclassified;
+        << ReuseMode::Pooled << ConnectionKind::New << 1 << false << V::Consistent << HttpProtocol::Http1;
+    QTest::newRow("reused, on a connection opened for it") << ReuseMode::Pooled << ConnectionKind::Reused << 1
+                                                           << true << V::Misclassified << HttpProtocol::Http1;
     QTest::newRow("reused, a connection opened before and idle")
-        << ReuseMode::Pooled << ConnectionKind::Reused << 1 << false << V::Consistent;
+        << ReuseMode::Pooled << ConnectionKind::Reused << 1 << false << V::Consistent << HttpProtocol::Http1;
     QTest::newRow("reused, a connection in use")
-        << ReuseMode::Pooled << ConnectionKind::Reused << 5 << false << V::Consistent;
+        << ReuseMode::Pooled << ConnectionKind::Reused << 5 << false << V::Consistent << HttpProtocol::Http1;
     QTest::newRow("queued, an older connection")
-        << ReuseMode::Pooled << ConnectionKind::Queued << 2 << false << V::Consistent;
+        << ReuseMode::Pooled << ConnectionKind::Queued << 2 << false << V::Consistent << HttpProtocol::Http1;
     QTest::newRow("shared, a new h2 connection")
-        << ReuseMode::Pooled << ConnectionKind::Shared << 3 << true << V::Consistent;
-    QTest::newRow("unknown") << ReuseMode::Pooled << ConnectionKind::Unknown << 1 << true << V::Consistent;
+        << ReuseMode::Pooled << ConnectionKind::Shared << 3 << true << V::Consistent << HttpProtocol::Http2;
+    QTest::newRow("h2 new, the second stream on a connection opened meanwhile")
+        << ReuseMode::Pooled << ConnectionKind::New << 2 << true << V::Consistent << HttpProtocol::Http2;
+    QTest::newRow("h2 new, a stream on a connection opened before")
+        << ReuseMode::Pooled << ConnectionKind::New << 2 << false << V::Misclassified << HttpProtocol::Http2;
+    QTest::newRow("unknown") << ReuseMode::Pooled << ConnectionKind::Unknown << 1 << true << V::Consistent
+                             << HttpProtocol::Http1;
     QTest::newRow("no reuse, opened for it")
-        << ReuseMode::NoReuse << ConnectionKind::New << 1 << true << V::Consistent;
-    QTest::newRow("no reuse on a spare")
-        << ReuseMode::NoReuse << ConnectionKind::Reused << 1 << false << V::NotOpenedForIt;
+        << ReuseMode::NoReuse << ConnectionKind::New << 1 << true << V::Consistent << HttpProtocol::Http1;
+    QTest::newRow("no reuse on a spare") << ReuseMode::NoReuse << ConnectionKind::Reused << 1 << false
+                                         << V::NotOpenedForIt << HttpProtocol::Http1;
     QTest::newRow("no reuse, new on a spare still connecting")
-        << ReuseMode::NoReuse << ConnectionKind::New << 1 << false << V::NotOpenedForIt;
+        << ReuseMode::NoReuse << ConnectionKind::New << 1 << false << V::NotOpenedForIt
+        << HttpProtocol::Http1;
 }
 
 void tst_ConnectionTruth::judgesOnlyWhatTheServerProves()
@@ -109,8 +116,10 @@ void tst_ConnectionTruth::judgesOnlyWhatTheServerProves()
     QFETCH(int, ordinal);
     QFETCH(bool, acceptedAfter);
     QFETCH(TruthCheck::Verdict, verdict);
+    QFETCH(HttpProtocol, protocol);
     RequestSample s;
     s.reuse = arm;
+    s.protocol = protocol;
     s.connection = kind;
     s.startedAtSteadyNs = 1'000'000;
     const qint64 accepted = acceptedAfter ? 1'000'001 : 999'999;
