@@ -481,19 +481,32 @@ void tst_FaultMatrix::badSignatureKeepsThePlainCadence()
     QVERIFY(h.start(config));
     h.session.bitunix()->setCredentials(h.session.exsim()->endpoints().bitunixApiKey, "not-the-secret");
     Refresher *refresher = h.session.refresher();
+    // The Refresher's clock moves only when this test moves it: the cadence is checked to the millisecond,
+    // however late the machine runs the calls.
+    qint64 nowMs = 0;
+    refresher->setClock([&nowMs] { return nowMs; });
     refresher->start();
-    QVERIFY(QTest::qWaitFor([&] { return h.samplesFor(QStringLiteral("positions")).size() >= 5; }, 15'000));
-    refresher->stop();
-
-    const FeedStatus status = refresher->status(Exchange::Bitunix, DataKind::Positions);
-    QCOMPARE(status.lastError.kind, FetchErrorKind::Auth);
-    QVERIFY2(status.lastError.message.contains(QLatin1String("10007")), qPrintable(status.lastError.message));
-    const QList<RequestSample> calls = h.samplesFor(QStringLiteral("positions"));
-    for (int i = 1; i < calls.size(); ++i) {
-        const qint64 gap = calls[i].startedAtMsSinceEpoch - calls[i - 1].startedAtMsSinceEpoch;
-        QVERIFY2(gap >= cadenceMs - 2, qPrintable(QStringLiteral("calls %1 ms apart").arg(gap)));
+    const auto positionsInFlight = [&] {
+        return refresher->status(Exchange::Bitunix, DataKind::Positions).inFlight;
+    };
+    for (int call = 1; call <= 4; ++call) {
+        QVERIFY(positionsInFlight());
+        QVERIFY(QTest::qWaitFor([&] { return !positionsInFlight(); }, 15'000));
+        QCOMPARE(h.samplesFor(QStringLiteral("positions")).size(), call);
+        const FeedStatus status = refresher->status(Exchange::Bitunix, DataKind::Positions);
+        QCOMPARE(status.lastError.kind, FetchErrorKind::Auth);
+        QVERIFY2(status.lastError.message.contains(QLatin1String("10007")),
+                 qPrintable(status.lastError.message));
+        // No retry storm and no back-off: not a millisecond before the cadence, and on the dot after it.
+        nowMs += cadenceMs - 1;
+        refresher->sendDueCalls();
+        QVERIFY(!positionsInFlight());
+        nowMs += 1;
+        refresher->sendDueCalls();
     }
+    refresher->stop();
     // Public data is unaffected.
+    QVERIFY(QTest::qWaitFor([&] { return refresher->inFlight() == 0; }, 15'000));
     QVERIFY(refresher->status(Exchange::Bitunix, DataKind::Tickers).lastError.ok());
 }
 

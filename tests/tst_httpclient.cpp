@@ -223,7 +223,7 @@ void tst_HttpClient::interleavedAccountsPerArm_data()
 {
     QTest::addColumn<bool>("allowHttp2");
     QTest::newRow("pooled arm allows h2") << true;
-    // Then both arms are HTTP/1.1-only: only the verify name keeps their Qt pools apart.
+    // Then both arms are HTTP/1.1-only: the no-reuse request's manager of its own keeps the pools apart.
     QTest::newRow("pooled arm h1 only") << false;
 }
 

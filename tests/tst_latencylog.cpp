@@ -238,14 +238,17 @@ void tst_LatencyLog::countsPerHostArmAndKind()
     RequestSample failed = sample(6, hostB, ReuseMode::NoReuse, ConnectionKind::Queued, 10'000);
     failed.error = NetError::Timeout;
     log.append(failed);
+    log.append(sample(7, hostA, ReuseMode::Pooled, ConnectionKind::Unknown, 40));
 
     QCOMPARE(log.count(hostA, ReuseMode::Pooled, ConnectionKind::Reused), 2);
     QCOMPARE(log.count(hostA, ReuseMode::Pooled, ConnectionKind::New), 1);
     QCOMPARE(log.count(hostA, ReuseMode::Pooled, ConnectionKinds::paidHandshake()), 2);
-    QCOMPARE(log.count(hostA, ReuseMode::Pooled), 4);
-    QCOMPARE(log.count(hostA, ReuseMode::NoReuse), 1);
+    QCOMPARE(log.count(hostA, ReuseMode::Pooled, ConnectionKind::Unknown), 1);
+    QCOMPARE(log.count(hostA, ReuseMode::Pooled, ConnectionKinds::known()), 4);
+    QCOMPARE(log.count(hostA, ReuseMode::Pooled), 5);
+    QCOMPARE(log.count(hostA, ReuseMode::NoReuse), 1); // an unknown pooled call is no no-reuse call
     QCOMPARE(log.count(hostB, ReuseMode::NoReuse, ConnectionKind::Queued), 1); // failed ones are counted
-    QCOMPARE(log.count(hostA), 5);
+    QCOMPARE(log.count(hostA), 6);
     QCOMPARE(log.count(QStringLiteral("elsewhere:443")), 0);
     QCOMPARE(log.hosts(), (QStringList {hostA, hostB}));
 

@@ -172,8 +172,8 @@ int LatencyLog::count(const QString &host, ReuseMode arm, ConnectionKind kind) c
 int LatencyLog::count(const QString &host, ReuseMode arm, ConnectionKinds kinds) const
 {
     int sum = 0;
-    for (ConnectionKind kind :
-         {ConnectionKind::New, ConnectionKind::Shared, ConnectionKind::Queued, ConnectionKind::Reused}) {
+    for (ConnectionKind kind : {ConnectionKind::New, ConnectionKind::Shared, ConnectionKind::Queued,
+                                ConnectionKind::Reused, ConnectionKind::Unknown}) {
         if (kinds.contains(kind))
             sum += count(host, arm, kind);
     }

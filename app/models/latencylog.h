@@ -154,7 +154,7 @@ private:
         bool warmUp = false;
     };
     static constexpr int armCount = 3; // ReuseMode values
-    static constexpr int kindCount = 4; // ConnectionKind values
+    static constexpr int kindCount = int(ConnectionKind::Unknown) + 1; // ConnectionKind values
     using Counts = std::array<int, armCount * kindCount>;
 
     int physical(int i) const;

@@ -46,9 +46,10 @@ struct HttpResponse
 
 Q_DECLARE_METATYPE(HttpResponse)
 
-// The application's only QNetworkAccessManager, in a worker thread of its own so that a busy GUI never delays
-// a handshake (Qt delivers encrypted() blocking-queued to the reply's thread). Every finished request yields
-// one RequestSample. Use it from one thread: the one it was created in.
+// The application's HTTP client: one QNetworkAccessManager that every pooled request shares (a no-reuse
+// request gets one of its own, see HttpWorker::send), in a worker thread of its own so that a busy GUI never
+// delays a handshake (Qt delivers encrypted() blocking-queued to the reply's thread). Every finished request
+// yields one RequestSample. Use it from one thread: the one it was created in.
 class HttpClient : public QObject
 {
     Q_OBJECT
