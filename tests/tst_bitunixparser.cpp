@@ -7,7 +7,7 @@
 #include <QRegularExpression>
 #include <QTest>
 
-enum class Endpoint { Tickers, Positions, Account, TradingPairs };
+enum class Endpoint { Tickers, Positions, Account, TradingPairs, FundingRates };
 Q_DECLARE_METATYPE(Endpoint)
 Q_DECLARE_METATYPE(BitunixParser::ErrorKind)
 
@@ -30,6 +30,10 @@ private slots:
     void accountShapes_data();
     void accountShapes();
     void tradingPairsSample();
+    void fundingRatesSample();
+    void fundingRateVariants_data();
+    void fundingRateVariants();
+    void fundingRatesOfMany();
     void apiErrors_data();
     void apiErrors();
     void classifyCodes_data();
@@ -85,6 +89,10 @@ tst_BitunixParser::Outcome tst_BitunixParser::parse(Endpoint endpoint, const QBy
     }
     case Endpoint::TradingPairs: {
         const auto parsed = BitunixParser::tradingPairs(body);
+        return {parsed.error, parsed.apiCode, parsed.value.isEmpty()};
+    }
+    case Endpoint::FundingRates: {
+        const auto parsed = BitunixParser::fundingRates(body);
         return {parsed.error, parsed.apiCode, parsed.value.isEmpty()};
     }
     }
@@ -422,6 +430,127 @@ void tst_BitunixParser::tradingPairsSample()
     QCOMPARE(parsed.value.value(QStringLiteral("BTCUSDT")).sizeDecimals, 4);
 }
 
+void tst_BitunixParser::fundingRatesSample()
+{
+    const auto parsed = BitunixParser::fundingRates(testData("bitunix-funding-rate-batch.json"));
+    QVERIFY2(parsed.ok(), qPrintable(parsed.error));
+    QCOMPARE(parsed.apiCode, 0);
+    QCOMPARE(parsed.value.size(), 1);
+    const BitunixParser::FundingRate &btc = parsed.value.first();
+    QCOMPARE(btc.symbol, QStringLiteral("BTCUSDT"));
+    QCOMPARE(btc.rate.text, QStringLiteral("0.0005"));
+    QCOMPARE(btc.rate.value, 0.0005);
+    QCOMPARE(btc.intervalHours, 8);
+    QCOMPARE(btc.nextFundingMs, Q_INT64_C(1770710400000));
+    QCOMPARE(btc.markPrice.text, QStringLiteral("60000"));
+}
+
+void tst_BitunixParser::fundingRateVariants_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QString>("rate");
+    QTest::addColumn<int>("interval");
+    QTest::addColumn<qint64>("next");
+    QTest::addColumn<QString>("mark"); // empty: absent
+    const QByteArray sample = testData("bitunix-funding-rate-batch.json");
+    const QByteArray row = sample.mid(sample.indexOf("[{") + 1, sample.indexOf("}]") - sample.indexOf("[{"));
+    const qint64 next = 1770710400000;
+    auto variant = [&sample](const QByteArray &from, const QByteArray &to) {
+        return replaced(sample, from, to);
+    };
+
+    QTest::newRow("single object (live single-symbol)")
+        << QByteArray(R"({"code":0,"data":)" + row + R"(,"msg":"Success"})") << "0.0005" << 8 << next
+        << "60000";
+    QTest::newRow("numbers instead of strings")
+        << variant(R"("markPrice":"60000","lastPrice":"60001","indexPrice":"60001","fundingRate":"0.0005")",
+                   R"("markPrice":60000,"lastPrice":60001,"indexPrice":60001,"fundingRate":0.0005)")
+        << "0.0005" << 8 << next << "60000";
+    QTest::newRow("nextFundingTime as a number")
+        << variant(R"("nextFundingTime":"1770710400000")", R"("nextFundingTime":1770710400000)") << "0.0005"
+        << 8 << next << "60000";
+    QTest::newRow("fundingInterval as a string")
+        << variant(R"("fundingInterval":8)", R"("fundingInterval":"8")") << "0.0005" << 8 << next << "60000";
+    QTest::newRow("fundingInterval \"4.0\"")
+        << variant(R"("fundingInterval":8)", R"("fundingInterval":"4.0")") << "0.0005" << 4 << next
+        << "60000";
+    QTest::newRow("fundingInterval 1")
+        << variant(R"("fundingInterval":8)", R"("fundingInterval":1)") << "0.0005" << 1 << next << "60000";
+    QTest::newRow("fundingRate negative, exponent")
+        << variant(R"("fundingRate":"0.0005")", R"("fundingRate":"-1.25E-4")") << "-1.25E-4" << 8 << next
+        << "60000";
+    QTest::newRow("fundingRate 0") << variant(R"("fundingRate":"0.0005")", R"("fundingRate":"0")") << "0" << 8
+                                   << next << "60000";
+    // A bad interval means "unknown", not a failed batch: the rate per interval is still right.
+    for (const char *bad : {"0", "null", "-8", "1.5", "\"eight\"", "\"\"", "true", "{}", "28800", "\"8h\""}) {
+        QTest::addRow("fundingInterval %s: unknown", bad)
+            << variant(R"("fundingInterval":8)", R"("fundingInterval":)" + QByteArray(bad)) << "0.0005" << 0
+            << next << "60000";
+    }
+    QTest::newRow("fundingInterval missing: unknown")
+        << variant(R"("fundingInterval":8,)", "") << "0.0005" << 0 << next << "60000";
+    QTest::newRow("nextFundingTime missing: unknown")
+        << variant(R"("nextFundingTime":"1770710400000",)", "") << "0.0005" << 8 << Q_INT64_C(0) << "60000";
+    QTest::newRow("nextFundingTime null: unknown")
+        << variant(R"("nextFundingTime":"1770710400000")", R"("nextFundingTime":null)") << "0.0005" << 8
+        << Q_INT64_C(0) << "60000";
+    QTest::newRow("markPrice missing")
+        << variant(R"("markPrice":"60000",)", "") << "0.0005" << 8 << next << "";
+    QTest::newRow("only the required fields")
+        << QByteArray(R"({"code":0,"data":[{"fundingRate":"0.0005","symbol":"BTCUSDT"}],"msg":"Success"})")
+        << "0.0005" << 0 << Q_INT64_C(0) << "";
+    QTest::newRow("unknown fields, other key order") << QByteArray(
+        R"({"msg":"Success","data":[{"nextFundingTime":"1770710400000","fundingInterval":8,)"
+        R"("premium":{"x":[1]},"fundingRate":"0.0005","symbol":"BTCUSDT","markPrice":"60000"}],)"
+        R"("code":0,"extra":null})") << "0.0005" << 8 << next
+                                                     << "60000";
+    QTest::newRow("code as a string")
+        << variant(R"("code":0)", R"("code":"0")") << "0.0005" << 8 << next << "60000";
+}
+
+void tst_BitunixParser::fundingRateVariants()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(QString, rate);
+    QFETCH(int, interval);
+    QFETCH(qint64, next);
+    QFETCH(QString, mark);
+    const auto parsed = BitunixParser::fundingRates(body);
+    QVERIFY2(parsed.ok(), qPrintable(parsed.error));
+    QCOMPARE(parsed.value.size(), 1);
+    const BitunixParser::FundingRate &f = parsed.value.first();
+    QCOMPARE(f.symbol, QStringLiteral("BTCUSDT"));
+    QCOMPARE(f.rate.text, rate);
+    QCOMPARE(f.rate.value, rate.toDouble());
+    QCOMPARE(f.intervalHours, interval);
+    QCOMPARE(f.nextFundingMs, next);
+    QCOMPARE(f.markPrice.isValid() ? f.markPrice.text : QString(), mark);
+}
+
+void tst_BitunixParser::fundingRatesOfMany()
+{
+    const auto parsed = BitunixParser::fundingRates(
+        R"({"code":0,"msg":"Success","data":[)"
+        R"({"symbol":"BTCUSDT","fundingRate":"0.0001","fundingInterval":8,"nextFundingTime":"1770710400000"},)"
+        R"({"symbol":"1000PEPEUSDT","fundingRate":"-0.00025","fundingInterval":4,"nextFundingTime":1770696000000},)"
+        R"({"symbol":"xyz:TSLA","fundingRate":0,"fundingInterval":"1"}]})");
+    QVERIFY2(parsed.ok(), qPrintable(parsed.error));
+    QCOMPARE(parsed.value.size(), 3);
+    QCOMPARE(parsed.value.at(0).symbol, QStringLiteral("BTCUSDT"));
+    QCOMPARE(parsed.value.at(1).symbol, QStringLiteral("1000PEPEUSDT"));
+    QCOMPARE(parsed.value.at(1).rate.text, QStringLiteral("-0.00025"));
+    QCOMPARE(parsed.value.at(1).intervalHours, 4);
+    QCOMPARE(parsed.value.at(1).nextFundingMs, Q_INT64_C(1770696000000));
+    QCOMPARE(parsed.value.at(2).symbol, QStringLiteral("xyz:TSLA"));
+    QCOMPARE(parsed.value.at(2).rate.text, QStringLiteral("0"));
+    QCOMPARE(parsed.value.at(2).intervalHours, 1);
+    QCOMPARE(parsed.value.at(2).nextFundingMs, Q_INT64_C(0));
+
+    const auto none = BitunixParser::fundingRates(R"({"code":0,"data":[],"msg":"Success"})");
+    QVERIFY2(none.ok(), qPrintable(none.error));
+    QVERIFY(none.value.isEmpty());
+}
+
 void tst_BitunixParser::apiErrors_data()
 {
     QTest::addColumn<Endpoint>("endpoint");
@@ -455,6 +584,19 @@ void tst_BitunixParser::apiErrors_data()
                                   << "$.code: 99999999999 is out of range";
     QTest::newRow("code 0, data missing") << Endpoint::Tickers << QByteArray(R"({"code":0,"msg":"Success"})")
                                           << 0 << "$.data: missing (expected an array)";
+    QTest::newRow("funding: too many requests")
+        << Endpoint::FundingRates
+        << QByteArray(R"({"code":10005,"data":null,"msg":"Too many requests, please try again later"})")
+        << 10005 << "bitunix 10005: Too many requests, please try again later";
+    QTest::newRow("funding: too frequent")
+        << Endpoint::FundingRates << QByteArray(R"({"code":10006,"msg":"Request too frequently"})") << 10006
+        << "bitunix 10006: Request too frequently";
+    QTest::newRow("funding: market not exists")
+        << Endpoint::FundingRates << QByteArray(R"({"code":20001,"data":null,"msg":"Market not exists"})")
+        << 20001 << "bitunix 20001: Market not exists";
+    QTest::newRow("funding: code 0, data missing")
+        << Endpoint::FundingRates << QByteArray(R"({"code":0,"msg":"Success"})") << 0
+        << "$.data: missing (expected an array or an object)";
 }
 
 void tst_BitunixParser::apiErrors()
@@ -511,6 +653,7 @@ void tst_BitunixParser::wrongShapes_data()
     const QByteArray positions = testData("bitunix-pending-positions.json");
     const QByteArray account = testData("bitunix-account.json");
     const QByteArray pairs = testData("bitunix-trading-pairs.json");
+    const QByteArray funding = testData("bitunix-funding-rate-batch.json");
 
     QTest::newRow("markPrice object")
         << Endpoint::Tickers << replaced(tickers, R"("markPrice":"2000")", R"("markPrice":{"v":1})")
@@ -608,8 +751,65 @@ void tst_BitunixParser::wrongShapes_data()
         << Endpoint::TradingPairs << replaced(pairs, R"("basePrecision":4)", R"("basePrecision":-1)")
         << "$.data[0].basePrecision: expected 0 to 18 decimal places, got -1";
 
-    for (Endpoint endpoint :
-         {Endpoint::Tickers, Endpoint::Positions, Endpoint::Account, Endpoint::TradingPairs}) {
+    QTest::newRow("funding: symbol missing")
+        << Endpoint::FundingRates << replaced(funding, R"("symbol":"BTCUSDT",)", "")
+        << "$.data[0].symbol: missing (expected a string)";
+    QTest::newRow("funding: symbol number")
+        << Endpoint::FundingRates << replaced(funding, R"("symbol":"BTCUSDT")", R"("symbol":1)")
+        << "$.data[0].symbol: expected a string, got a number";
+    QTest::newRow("funding: fundingRate missing")
+        << Endpoint::FundingRates << replaced(funding, R"("fundingRate":"0.0005",)", "")
+        << "$.data[0].fundingRate: missing (expected a decimal)";
+    QTest::newRow("funding: fundingRate null")
+        << Endpoint::FundingRates << replaced(funding, R"("fundingRate":"0.0005")", R"("fundingRate":null)")
+        << "$.data[0].fundingRate: expected a decimal, got null";
+    QTest::newRow("funding: fundingRate NaN")
+        << Endpoint::FundingRates << replaced(funding, R"("fundingRate":"0.0005")", R"("fundingRate":"NaN")")
+        << R"($.data[0].fundingRate: expected a decimal, got the string "NaN")";
+    QTest::newRow("funding: fundingRate percent")
+        << Endpoint::FundingRates
+        << replaced(funding, R"("fundingRate":"0.0005")", R"("fundingRate":"0.05%")")
+        << R"($.data[0].fundingRate: expected a decimal, got the string "0.05%")";
+    QTest::newRow("funding: nextFundingTime text")
+        << Endpoint::FundingRates
+        << replaced(funding, R"("nextFundingTime":"1770710400000")", R"("nextFundingTime":"soon")")
+        << R"($.data[0].nextFundingTime: expected an integer, got the string "soon")";
+    QTest::newRow("funding: nextFundingTime fraction")
+        << Endpoint::FundingRates
+        << replaced(funding, R"("nextFundingTime":"1770710400000")", R"("nextFundingTime":1.5)")
+        << "$.data[0].nextFundingTime: expected an integer, got a number";
+    QTest::newRow("funding: nextFundingTime negative")
+        << Endpoint::FundingRates
+        << replaced(funding, R"("nextFundingTime":"1770710400000")", R"("nextFundingTime":"-1")")
+        << "$.data[0].nextFundingTime: expected ms since the epoch, got -1";
+    QTest::newRow("funding: markPrice garbage")
+        << Endpoint::FundingRates << replaced(funding, R"("markPrice":"60000")", R"("markPrice":"6e")")
+        << R"($.data[0].markPrice: expected a decimal, got the string "6e")";
+    QTest::newRow("funding: a bad second row fails the batch")
+        << Endpoint::FundingRates
+        << replaced(funding, R"("minFundingRate":"-0.3"})",
+                    R"("minFundingRate":"-0.3"},{"symbol":"ETHUSDT"})")
+        << "$.data[1].fundingRate: missing (expected a decimal)";
+    QTest::newRow("funding: row is a string")
+        << Endpoint::FundingRates << QByteArray(R"({"code":0,"data":["BTCUSDT"],"msg":"Success"})")
+        << R"($.data[0]: expected an object, got the string "BTCUSDT")";
+    QTest::newRow("funding: rows nested")
+        << Endpoint::FundingRates << QByteArray(R"({"code":0,"data":[[{"symbol":"X","fundingRate":"0"}]]})")
+        << "$.data[0]: expected an object, got an array";
+    QTest::newRow("funding: data null")
+        << Endpoint::FundingRates << QByteArray(R"({"code":0,"data":null,"msg":"Success"})")
+        << "$.data: expected an array or an object, got null";
+    QTest::newRow("funding: data string")
+        << Endpoint::FundingRates << QByteArray(R"({"code":0,"data":"BTCUSDT","msg":"Success"})")
+        << R"($.data: expected an array or an object, got the string "BTCUSDT")";
+    QTest::newRow("funding: data {}")
+        << Endpoint::FundingRates << QByteArray(R"({"code":0,"data":{},"msg":"Success"})")
+        << "$.data.symbol: missing (expected a string)";
+    QTest::newRow("funding: tickers body")
+        << Endpoint::FundingRates << tickers << "$.data[0].fundingRate: missing (expected a decimal)";
+
+    for (Endpoint endpoint : {Endpoint::Tickers, Endpoint::Positions, Endpoint::Account,
+                              Endpoint::TradingPairs, Endpoint::FundingRates}) {
         const int e = int(endpoint);
         QTest::addRow("%d: top-level null", e)
             << endpoint << QByteArray("null") << "$: expected an object, got null";
@@ -645,6 +845,7 @@ void tst_BitunixParser::numbersInsteadOfStrings_data()
     QTest::newRow("positions") << Endpoint::Positions << "bitunix-pending-positions.json";
     QTest::newRow("account") << Endpoint::Account << "bitunix-account.json";
     QTest::newRow("trading pairs") << Endpoint::TradingPairs << "bitunix-trading-pairs.json";
+    QTest::newRow("funding rates") << Endpoint::FundingRates << "bitunix-funding-rate-batch.json";
 }
 
 void tst_BitunixParser::numbersInsteadOfStrings()
@@ -692,6 +893,15 @@ void tst_BitunixParser::numbersInsteadOfStrings()
     case Endpoint::TradingPairs:
         QCOMPARE(BitunixParser::tradingPairs(numbers).value.value(QStringLiteral("BTCUSDT")).sizeDecimals, 4);
         break;
+    case Endpoint::FundingRates: {
+        QVERIFY(numbers.contains(R"("nextFundingTime":1770710400000)"));
+        const BitunixParser::FundingRate f = BitunixParser::fundingRates(numbers).value.first();
+        QCOMPARE(f.rate.text, QStringLiteral("0.0005"));
+        QCOMPARE(f.markPrice.text, QStringLiteral("60000"));
+        QCOMPARE(f.intervalHours, 8);
+        QCOMPARE(f.nextFundingMs, Q_INT64_C(1770710400000));
+        break;
+    }
     }
 }
 
@@ -722,6 +932,12 @@ void tst_BitunixParser::stringsInsteadOfNumbers()
     const auto parsedTickers = BitunixParser::tickers(quoted(QStringLiteral("bitunix-tickers.json")));
     QVERIFY2(parsedTickers.ok(), qPrintable(parsedTickers.error));
     QCOMPARE(parsedTickers.value.size(), 2);
+
+    const QByteArray funding = quoted(QStringLiteral("bitunix-funding-rate-batch.json"));
+    QVERIFY(funding.contains(R"("fundingInterval":"8")"));
+    const auto parsedFunding = BitunixParser::fundingRates(funding);
+    QVERIFY2(parsedFunding.ok(), qPrintable(parsedFunding.error));
+    QCOMPARE(parsedFunding.value.first().intervalHours, 8);
 }
 
 void tst_BitunixParser::keyOrderAndUnknownFields()
@@ -766,6 +982,7 @@ void tst_BitunixParser::truncatedSamples_data()
     QTest::newRow("positions") << Endpoint::Positions << "bitunix-pending-positions.json";
     QTest::newRow("account") << Endpoint::Account << "bitunix-account.json";
     QTest::newRow("trading pairs") << Endpoint::TradingPairs << "bitunix-trading-pairs.json";
+    QTest::newRow("funding rates") << Endpoint::FundingRates << "bitunix-funding-rate-batch.json";
 }
 
 void tst_BitunixParser::truncatedSamples()
@@ -816,8 +1033,8 @@ void tst_BitunixParser::malformedBodies()
 {
     QFETCH(QByteArray, body);
     QFETCH(QString, error);
-    for (Endpoint endpoint :
-         {Endpoint::Tickers, Endpoint::Positions, Endpoint::Account, Endpoint::TradingPairs}) {
+    for (Endpoint endpoint : {Endpoint::Tickers, Endpoint::Positions, Endpoint::Account,
+                              Endpoint::TradingPairs, Endpoint::FundingRates}) {
         const Outcome outcome = parse(endpoint, body);
         QVERIFY2(outcome.error.startsWith(error), qPrintable(outcome.error));
         QVERIFY(outcome.valueIsDefault);
@@ -826,38 +1043,52 @@ void tst_BitunixParser::malformedBodies()
 
 void tst_BitunixParser::limits_data()
 {
+    QTest::addColumn<Endpoint>("endpoint");
     QTest::addColumn<QByteArray>("body");
     QTest::addColumn<QString>("error"); // empty: accepted
-    const QByteArray item = R"({"symbol":"X","markPrice":"1","lastPrice":"1"})";
-    auto many = [&item](qsizetype count) {
+    auto many = [](const QByteArray &item, qsizetype count) {
         QByteArray items;
         items.reserve(count * (item.size() + 1));
         for (qsizetype i = 0; i < count; ++i)
             items += (i ? "," : "") + item;
         return tickerBody(items);
     };
-    QTest::newRow("maxParsedItems tickers") << many(maxParsedItems) << "";
-    QTest::newRow("one ticker too many") << many(maxParsedItems + 1)
-                                         << QStringLiteral("$.data: %1 items, more than the limit of %2")
-                                                .arg(maxParsedItems + 1)
-                                                .arg(maxParsedItems);
-    QByteArray huge = tickerBody(item);
-    huge.insert(huge.size() - 1, ",\"padding\":\"" + QByteArray(maxParsedBodyBytes, 'x') + '"');
-    QTest::newRow("body over the limit") << huge
-                                         << QStringLiteral("body of %1 bytes is over the limit of %2 bytes")
-                                                .arg(huge.size())
-                                                .arg(maxParsedBodyBytes);
+    const QByteArray ticker = R"({"symbol":"X","markPrice":"1","lastPrice":"1"})";
+    const QByteArray funding = R"({"symbol":"X","fundingRate":"0.0001","fundingInterval":8})";
+    const QString tooMany = QStringLiteral("$.data: %1 items, more than the limit of %2")
+                                .arg(maxParsedItems + 1)
+                                .arg(maxParsedItems);
+    QTest::newRow("maxParsedItems tickers") << Endpoint::Tickers << many(ticker, maxParsedItems) << "";
+    QTest::newRow("one ticker too many") << Endpoint::Tickers << many(ticker, maxParsedItems + 1) << tooMany;
+    QTest::newRow("maxParsedItems funding rates")
+        << Endpoint::FundingRates << many(funding, maxParsedItems) << "";
+    QTest::newRow("one funding rate too many")
+        << Endpoint::FundingRates << many(funding, maxParsedItems + 1) << tooMany;
+    for (Endpoint endpoint : {Endpoint::Tickers, Endpoint::FundingRates}) {
+        QByteArray huge = tickerBody(endpoint == Endpoint::Tickers ? ticker : funding);
+        huge.insert(huge.size() - 1, ",\"padding\":\"" + QByteArray(maxParsedBodyBytes, 'x') + '"');
+        QTest::addRow("%d: body over the limit", int(endpoint))
+            << endpoint << huge
+            << QStringLiteral("body of %1 bytes is over the limit of %2 bytes")
+                   .arg(huge.size())
+                   .arg(maxParsedBodyBytes);
+    }
 }
 
 void tst_BitunixParser::limits()
 {
+    QFETCH(Endpoint, endpoint);
     QFETCH(QByteArray, body);
     QFETCH(QString, error);
-    const auto parsed = BitunixParser::tickers(body);
-    QCOMPARE(parsed.error, error);
-    QCOMPARE(parsed.value.isEmpty(), !error.isEmpty());
-    if (error.isEmpty())
-        QCOMPARE(parsed.value.size(), maxParsedItems);
+    const Outcome outcome = parse(endpoint, body);
+    QCOMPARE(outcome.error, error);
+    QCOMPARE(outcome.valueIsDefault, !error.isEmpty());
+    if (error.isEmpty()) {
+        const qsizetype count = endpoint == Endpoint::Tickers
+            ? BitunixParser::tickers(body).value.size()
+            : BitunixParser::fundingRates(body).value.size();
+        QCOMPARE(count, maxParsedItems);
+    }
 }
 
 void tst_BitunixParser::simulatorOutput()
@@ -888,6 +1119,17 @@ void tst_BitunixParser::simulatorOutput()
         QCOMPARE(pairs.value.value(QStringLiteral("BTCUSDT")).priceDecimals,
                  m_market.bySymbol("BTCUSDT")->quotePrecision);
         QCOMPARE(pairs.value.value(QStringLiteral("1000PEPEUSDT")).priceDecimals, 7);
+
+        const auto funding = BitunixParser::fundingRates(
+            m_sim.handle(signedGet("/api/v1/futures/market/funding_rate/batch"), simNow).body);
+        QVERIFY2(funding.ok(), qPrintable(funding.error));
+        QCOMPARE(funding.value.size(), listed);
+        for (const BitunixParser::FundingRate &f : funding.value) {
+            QVERIFY(m_market.bySymbol(f.symbol));
+            QVERIFY(f.rate.isValid() && f.markPrice.isValid());
+            QCOMPARE(f.intervalHours, 8);
+            QVERIFY(f.nextFundingMs > simNow && f.nextFundingMs <= simNow + 8 * 3'600'000);
+        }
 
         const auto positions = BitunixParser::pendingPositions(
             m_sim.handle(signedGet("/api/v1/futures/position/get_pending_positions"), simNow).body);

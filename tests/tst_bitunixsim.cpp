@@ -1,3 +1,4 @@
+#include "exchanges/bitunix/bitunixparser.h"
 #include "exchanges/bitunix/bitunixsigner.h"
 #include "jsonshape.h"
 #include "sim/bitunixsim.h"
@@ -16,6 +17,8 @@ private slots:
     void shapesMatchSamples_data();
     void shapesMatchSamples();
     void tickersCoverTheMarket();
+    void fundingRatesCoverTheMarket();
+    void fundingOfOneSymbol();
     void signatureVectorsAreAccepted_data();
     void signatureVectorsAreAccepted();
     void rejections_data();
@@ -75,6 +78,11 @@ void tst_BitunixSim::shapesMatchSamples_data()
                                << "bitunix-pending-positions.json";
     QTest::newRow("account") << QByteArray("/api/v1/futures/account?marginCoin=USDT")
                              << "bitunix-account.json";
+    QTest::newRow("funding rate batch")
+        << QByteArray("/api/v1/futures/market/funding_rate/batch") << "bitunix-funding-rate-batch.json";
+    QTest::newRow("funding rate of one symbol")
+        << QByteArray("/api/v1/futures/market/funding_rate?symbol=ETHUSDT")
+        << "bitunix-funding-rate-batch.json";
 }
 
 void tst_BitunixSim::shapesMatchSamples()
@@ -112,6 +120,83 @@ void tst_BitunixSim::tickersCoverTheMarket()
             .value(QStringLiteral("data"))
             .toArray();
     QCOMPARE(some.size(), 2);
+}
+
+void tst_BitunixSim::fundingRatesCoverTheMarket()
+{
+    constexpr qint64 interval = 8 * 3'600'000;
+    for (qint64 now :
+         {vectorTime, (vectorTime / interval) * interval, (vectorTime / interval + 1) * interval - 1}) {
+        const SimResponse response = m_sim.handle(get("/api/v1/futures/market/funding_rate/batch"), now);
+        QCOMPARE(response.status, 200);
+        const auto parsed = BitunixParser::fundingRates(response.body);
+        QVERIFY2(parsed.ok(), qPrintable(parsed.error));
+        const QJsonArray raw = body(response).value(QStringLiteral("data")).toArray();
+        QCOMPARE(raw.size(), parsed.value.size());
+
+        QSet<QString> listed;
+        for (const SimInstrument &in : m_market.instruments()) {
+            if (!in.bitunixSymbol.isEmpty())
+                listed.insert(in.bitunixSymbol);
+        }
+        QSet<QString> served;
+        int differing = 0;
+        for (qsizetype i = 0; i < parsed.value.size(); ++i) {
+            const BitunixParser::FundingRate &f = parsed.value.at(i);
+            served.insert(f.symbol);
+            const SimInstrument *in = m_market.bySymbol(f.symbol);
+            QVERIFY(in);
+            // Settlements at 00:00, 08:00, 16:00 UTC: the next one strictly after now.
+            QCOMPARE(f.nextFundingMs % interval, 0);
+            QVERIFY(f.nextFundingMs > now && f.nextFundingMs <= now + interval);
+            QCOMPARE(f.intervalHours, 8);
+            // Hyperliquid's hourly rate over 8 h, a little apart.
+            const double hyperliquid8h = in->funding * 8;
+            QVERIFY2(qAbs(f.rate.value - hyperliquid8h) < 0.0006, qPrintable(f.symbol));
+            differing += qAbs(f.rate.value - hyperliquid8h) > 1e-7 ? 1 : 0;
+            QVERIFY(qAbs(f.markPrice.value / in->bitunixMark() - 1) < 1e-3);
+            const QJsonObject o = raw.at(i).toObject();
+            QCOMPARE(o.value(QStringLiteral("maxFundingRate")).toString(), QStringLiteral("0.3"));
+            QCOMPARE(o.value(QStringLiteral("minFundingRate")).toString(), QStringLiteral("-0.3"));
+            QVERIFY(o.value(QStringLiteral("nextFundingTime")).isString());
+            QVERIFY(o.value(QStringLiteral("fundingInterval")).isDouble());
+        }
+        QCOMPARE(served, listed);
+        QVERIFY(differing > parsed.value.size() / 2);
+    }
+}
+
+void tst_BitunixSim::fundingOfOneSymbol()
+{
+    const QJsonArray all = body(m_sim.handle(get("/api/v1/futures/market/funding_rate/batch"), vectorTime))
+                               .value(QStringLiteral("data"))
+                               .toArray();
+    QJsonObject eth;
+    for (const QJsonValue &value : all) {
+        if (value.toObject().value(QStringLiteral("symbol")).toString() == QLatin1String("ETHUSDT"))
+            eth = value.toObject();
+    }
+    QVERIFY(!eth.isEmpty());
+    // The docs show a one-element array, with the same fields as the batch.
+    const QJsonObject one =
+        body(m_sim.handle(get("/api/v1/futures/market/funding_rate?symbol=ETHUSDT"), vectorTime));
+    QCOMPARE(one.value(QStringLiteral("code")).toInt(-1), 0);
+    QCOMPARE(one.value(QStringLiteral("data")).toArray(), QJsonArray {eth});
+
+    const SimResponse unknown =
+        m_sim.handle(get("/api/v1/futures/market/funding_rate?symbol=NOPEUSDT"), vectorTime);
+    QCOMPARE(unknown.status, 200);
+    const auto rejected = BitunixParser::fundingRates(unknown.body);
+    QCOMPARE(rejected.apiCode, 20001);
+    QCOMPARE(rejected.error, QStringLiteral("bitunix 20001: Market not exists"));
+    QCOMPARE(BitunixParser::classify(rejected.apiCode), BitunixParser::ErrorKind::BadSymbol);
+
+    const QJsonObject missing = body(m_sim.handle(get("/api/v1/futures/market/funding_rate"), vectorTime));
+    QCOMPARE(missing.value(QStringLiteral("code")).toInt(), 10002);
+
+    SimRequest post = get("/api/v1/futures/market/funding_rate/batch");
+    post.method = "POST";
+    QCOMPARE(m_sim.handle(post, vectorTime).status, 405);
 }
 
 void tst_BitunixSim::signatureVectorsAreAccepted_data()

@@ -21,9 +21,14 @@ private slots:
     void mainnetPrefixKeepsDelisted();
     void metaAndAssetCtxsShapes_data();
     void metaAndAssetCtxsShapes();
+    void metaAndAssetCtxsNewFields_data();
+    void metaAndAssetCtxsNewFields();
     void clearinghouseStateCapture();
     void clearinghouseStateDocsExample();
     void clearinghouseState2023();
+    void withdrawableSources_data();
+    void withdrawableSources();
+    void hip3Positions();
     void positionVariants_data();
     void positionVariants();
     void noPositions();
@@ -232,6 +237,78 @@ void tst_HyperliquidParser::metaAndAssetCtxsShapes()
     QVERIFY(parsed.value.isEmpty());
 }
 
+void tst_HyperliquidParser::metaAndAssetCtxsNewFields_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<int>("index");
+    QTest::addColumn<QString>("symbol");
+    QTest::addColumn<int>("sizeDecimals");
+    QTest::addColumn<QString>("last");
+    const QByteArray prefix = testData("hyperliquid-metaAndAssetCtxs-mainnet-prefix-UNATTRIBUTED.json");
+    const QByteArray atom = R"("name":"ATOM","maxLeverage":5,"marginTableId":5})";
+    auto atomWith = [&](const QByteArray &extra) {
+        return replaced(prefix, atom, R"("name":"ATOM","maxLeverage":5,"marginTableId":5,)" + extra + '}');
+    };
+    QTest::newRow("marginMode strictIsolated")
+        << atomWith(R"("marginMode":"strictIsolated")") << 2 << "ATOM" << 2 << "1.5006";
+    QTest::newRow("marginMode noCross")
+        << atomWith(R"("marginMode":"noCross")") << 2 << "ATOM" << 2 << "1.5006";
+    QTest::newRow("marginMode unknown")
+        << atomWith(R"("marginMode":{"kind":"later"})") << 2 << "ATOM" << 2 << "1.5006";
+    QTest::newRow("growthMode") << atomWith(
+        R"("growthMode":"enabled","lastGrowthModeChangeTime":"2025-11-19T22:37:22")")
+                                << 2 << "ATOM" << 2 << "1.5006";
+    QTest::newRow("growthMode unknown, time as a number")
+        << atomWith(R"("growthMode":"somethingNew","lastGrowthModeChangeTime":1763591842000)") << 2 << "ATOM"
+        << 2 << "1.5006";
+    QTest::newRow("onlyIsolated, marginTableId null") << replaced(
+        prefix, atom, R"("name":"ATOM","maxLeverage":5,"marginTableId":null,"onlyIsolated":true})")
+                                                      << 2 << "ATOM" << 2 << "1.5006";
+    QTest::newRow("maxLeverage as a string")
+        << replaced(prefix, R"("maxLeverage":40,)", R"("maxLeverage":"40",)") << 0 << "BTC" << 5 << "80639.5";
+    QTest::newRow("maxLeverage missing")
+        << replaced(prefix, R"("maxLeverage":40,)", "") << 0 << "BTC" << 5 << "80639.5";
+    QTest::newRow("szDecimals as a string")
+        << replaced(prefix, R"("szDecimals":5,)", R"("szDecimals":"5",)") << 0 << "BTC" << 5 << "80639.5";
+    QTest::newRow("dex-prefixed name as it is")
+        << replaced(prefix, R"("name":"ETH")", R"("name":"xyz:TSLA")") << 1 << "xyz:TSLA" << 4 << "2499.95";
+    QTest::newRow("unknown fields in meta and ctx") << replaced(
+        replaced(prefix, R"("collateralToken":0})", R"("collateralToken":0,"dexInfo":{"name":"xyz"}})"),
+        R"("dayBaseVlm":"764932.66"})", R"("dayBaseVlm":"764932.66","newCtxField":[null]})")
+                                                    << 2 << "ATOM" << 2 << "1.5006";
+    // A builder-deployed (HIP-3) dex as `"dex":"xyz"` answers it: a thin book, every new field, strings for
+    // numbers.
+    QTest::newRow("HIP-3 dex") << QByteArray(
+        R"([{"universe":[{"szDecimals":3,"name":"xyz:TSLA","maxLeverage":"10","marginTableId":10,)"
+        R"("onlyIsolated":true,"marginMode":"strictIsolated","growthMode":"enabled",)"
+        R"("lastGrowthModeChangeTime":"2025-11-19T22:37:22.123"},{"szDecimals":"2","name":"xyz:XYZ100",)"
+        R"("maxLeverage":20,"marginMode":"noCross"}],"marginTables":[],"collateralToken":0},)"
+        R"([{"funding":"0.00000625","openInterest":"1520.5","prevDayPx":"410.12","dayNtlVlm":"1234567.8",)"
+        R"("premium":null,"oraclePx":"412.5","markPx":"412.37","midPx":null,"impactPxs":null,)"
+        R"("dayBaseVlm":"3001.2"},{"funding":"0.0","openInterest":"0.0","prevDayPx":"25000.0",)"
+        R"("dayNtlVlm":"0.0","premium":null,"oraclePx":"25010.0","markPx":"25010.0","midPx":"25011.0",)"
+        R"("impactPxs":["25000.0","25020.0"],"dayBaseVlm":"0.0"}]])")
+                               << 0 << "xyz:TSLA" << 3 << "412.37";
+}
+
+void tst_HyperliquidParser::metaAndAssetCtxsNewFields()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(int, index);
+    QFETCH(QString, symbol);
+    QFETCH(int, sizeDecimals);
+    QFETCH(QString, last);
+    const auto parsed = HyperliquidParser::metaAndAssetCtxs(body);
+    QVERIFY2(parsed.ok(), qPrintable(parsed.error));
+    QVERIFY(parsed.value.size() > index);
+    const Ticker &t = parsed.value.at(index);
+    QCOMPARE(t.symbol, symbol);
+    QCOMPARE(t.sizeDecimals, sizeDecimals);
+    QCOMPARE(t.priceDecimals, 6 - sizeDecimals);
+    QCOMPARE(t.last.text, last);
+    QVERIFY(t.mark.isValid() && t.funding.isValid() && t.openInterest.isValid());
+}
+
 void tst_HyperliquidParser::clearinghouseStateCapture()
 {
     const auto parsed =
@@ -325,6 +402,105 @@ void tst_HyperliquidParser::clearinghouseState2023()
     QCOMPARE(parsed.value.timeMs, Q_INT64_C(0)); // no "time" in 2023
 }
 
+// The issue's "original 2023 shape": withdrawable inside marginSummary and crossMarginSummary instead of at
+// the top. The stored cassette has it at the top (it may have been re-serialized, SOURCES.md), so the
+// variants are made from it.
+void tst_HyperliquidParser::withdrawableSources_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QString>("available"); // empty: unknown
+    const QByteArray cassette = testData("hyperliquid-clearinghouseState-2023-cassette.json");
+    const QByteArray top = R"(,"withdrawable":"1010.57173")";
+    const QByteArray cross = R"("crossMarginSummary":{"accountValue")";
+    const QByteArray margin = R"("marginSummary":{"accountValue")";
+    auto nested = [&](const QByteArray &inMargin, const QByteArray &inCross) {
+        QByteArray body = replaced(cassette, top, "");
+        if (!inMargin.isEmpty())
+            body = replaced(body, "," + margin,
+                            R"(,"marginSummary":{"withdrawable":)" + inMargin + R"(,"accountValue")");
+        if (!inCross.isEmpty())
+            body = replaced(body, cross,
+                            R"("crossMarginSummary":{"withdrawable":)" + inCross + R"(,"accountValue")");
+        return body;
+    };
+    QTest::newRow("cassette as stored: at the top") << cassette << "1010.57173";
+    QTest::newRow("2023: in both summaries") << nested(R"("1010.57173")", R"("1010.57173")") << "1010.57173";
+    QTest::newRow("2023: summaries differ, marginSummary's")
+        << nested(R"("1010.5")", R"("990.25")") << "1010.5";
+    QTest::newRow("2023: only in crossMarginSummary") << nested({}, R"("990.25")") << "990.25";
+    QTest::newRow("2023: as a number") << nested("1010.57173", {}) << "1010.57173";
+    QTest::newRow("2023: null in marginSummary") << nested("null", R"("990.25")") << "990.25";
+    QTest::newRow("top wins over the summaries") << replaced(
+        nested(R"("1.5")", R"("2.5")"), R"("assetPositions")", R"("withdrawable":"3.5","assetPositions")")
+                                                 << "3.5";
+    QTest::newRow("top null, summaries have it")
+        << replaced(nested(R"("1.5")", {}), R"("assetPositions")", R"("withdrawable":null,"assetPositions")")
+        << "1.5";
+    QTest::newRow("nowhere: unknown, not an error") << replaced(cassette, top, "") << "";
+    QTest::newRow("nowhere, no crossMarginSummary")
+        << replaced(replaced(cassette, top, ""),
+                    R"("crossMarginSummary":{"accountValue":"1182.312496","totalMarginUsed":"171.740766",)"
+                    R"("totalNtlPos":"3434.815334","totalRawUsd":"86.549602"},)",
+                    "")
+        << "";
+}
+
+void tst_HyperliquidParser::withdrawableSources()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(QString, available);
+    const auto parsed = HyperliquidParser::clearinghouseState(body);
+    QVERIFY2(parsed.ok(), qPrintable(parsed.error));
+    QCOMPARE(parsed.value.positions.size(), 12);
+    QCOMPARE(parsed.value.positions.first().symbol, QStringLiteral("BTC"));
+    QCOMPARE(parsed.value.account.equity.text, QStringLiteral("1182.312496")); // marginSummary.accountValue
+    QCOMPARE(parsed.value.account.marginUsed.text, QStringLiteral("171.740766"));
+    QCOMPARE(parsed.value.account.unrealizedPnl.text, QStringLiteral("0.688018"));
+    QCOMPARE(parsed.value.account.available.isValid(), !available.isEmpty());
+    QCOMPARE(parsed.value.account.available.text, available);
+    QCOMPARE(parsed.value.timeMs, Q_INT64_C(0));
+}
+
+void tst_HyperliquidParser::hip3Positions()
+{
+    // clearinghouseState with "dex":"xyz": prefixed coins, leverage and maxLeverage as strings, and fields
+    // this parser has never seen.
+    const QByteArray body =
+        R"({"marginSummary":{"accountValue":"1500.0","totalNtlPos":"4123.7","totalRawUsd":"-2623.7",)"
+        R"("totalMarginUsed":"412.37"},"crossMarginSummary":{"accountValue":"1087.63","totalNtlPos":"0.0",)"
+        R"("totalRawUsd":"1087.63","totalMarginUsed":"0.0"},"crossMaintenanceMarginUsed":"0.0",)"
+        R"("withdrawable":"1087.63","growthMode":"enabled","lastGrowthModeChangeTime":1763591842000,)"
+        R"("assetPositions":[{"type":"oneWay","position":{"coin":"xyz:TSLA","szi":"10.0",)"
+        R"("leverage":{"type":"isolated","value":"10","rawUsd":"-3711.33"},"entryPx":"410.0",)"
+        R"("positionValue":"4123.7","unrealizedPnl":"23.7","returnOnEquity":"0.0578048780",)"
+        R"("liquidationPx":"373.1","marginUsed":"412.37","maxLeverage":"10","marginMode":"strictIsolated",)"
+        R"("cumFunding":{"allTime":"0.1","sinceOpen":"0.1","sinceChange":"0.1"}}},)"
+        R"({"type":"oneWay","position":{"coin":"xyz:XYZ100","szi":"-0.5","leverage":{"type":"cross","value":"20"},)"
+        R"("entryPx":"25000.0","positionValue":"12505.0","unrealizedPnl":"-5.0","returnOnEquity":"-0.008",)"
+        R"("liquidationPx":null,"marginUsed":"625.25","maxLeverage":20,"marginMode":"noCross"}}],)"
+        R"("time":"1763591842123"})";
+    const auto parsed = HyperliquidParser::clearinghouseState(body);
+    QVERIFY2(parsed.ok(), qPrintable(parsed.error));
+    QCOMPARE(parsed.value.positions.size(), 2);
+    const Position &tsla = parsed.value.positions.at(0);
+    QCOMPARE(tsla.symbol, QStringLiteral("xyz:TSLA"));
+    QCOMPARE(tsla.side, Position::Side::Long);
+    QCOMPARE(tsla.leverage, 10);
+    QVERIFY(tsla.isolated);
+    QCOMPARE(tsla.markPrice.text, QStringLiteral("412.37"));
+    const Position &index = parsed.value.positions.at(1);
+    QCOMPARE(index.symbol, QStringLiteral("xyz:XYZ100"));
+    QCOMPARE(index.side, Position::Side::Short);
+    QCOMPARE(index.size.text, QStringLiteral("0.5"));
+    QCOMPARE(index.leverage, 20);
+    QVERIFY(!index.isolated);
+    QVERIFY(!index.liquidationPrice.isValid());
+    QCOMPARE(parsed.value.account.equity.text, QStringLiteral("1500.0"));
+    QCOMPARE(parsed.value.account.available.text, QStringLiteral("1087.63"));
+    QCOMPARE(parsed.value.account.unrealizedPnl.text, QStringLiteral("18.7"));
+    QCOMPARE(parsed.value.timeMs, Q_INT64_C(1763591842123));
+}
+
 void tst_HyperliquidParser::positionVariants_data()
 {
     QTest::addColumn<QByteArray>("from");
@@ -367,6 +543,35 @@ void tst_HyperliquidParser::positionVariants_data()
     QTest::newRow("maxLeverage as a string")
         << QByteArray(R"("maxLeverage":10)") << QByteArray(R"("maxLeverage":"10")") << "leverage"
         << "10 isolated";
+    QTest::newRow("maxLeverage missing") << QByteArray(R"(,"maxLeverage":10)") << QByteArray() << "leverage"
+                                         << "10 isolated";
+    QTest::newRow("cumFunding missing")
+        << QByteArray(R"(,"cumFunding":{"allTime":"4.966798","sinceOpen":"0.0","sinceChange":"0.0"})")
+        << QByteArray() << "leverage"
+        << "10 isolated";
+    // Later versions may add margin modes: only isolated margin carries rawUsd.
+    QTest::newRow("leverage type unknown, rawUsd: isolated")
+        << QByteArray(R"("type":"isolated")") << QByteArray(R"("type":"strictIsolated")") << "leverage"
+        << "10 isolated";
+    QTest::newRow("leverage type unknown, no rawUsd: cross")
+        << QByteArray(R"({"type":"isolated","value":10,"rawUsd":"-68.126246"})")
+        << QByteArray(R"({"type":"portfolio","value":10})") << "leverage"
+        << "10 cross";
+    QTest::newRow("marginMode and growthMode in the position")
+        << QByteArray(R"("maxLeverage":10)")
+        << QByteArray(R"("maxLeverage":10,"marginMode":"strictIsolated","growthMode":"enabled",)"
+                      R"("lastGrowthModeChangeTime":"2025-11-19T22:37:22")")
+        << "leverage"
+        << "10 isolated";
+    QTest::newRow("marginMode unknown")
+        << QByteArray(R"("maxLeverage":10)") << QByteArray(R"("maxLeverage":10,"marginMode":7)") << "leverage"
+        << "10 isolated";
+    QTest::newRow("dex-prefixed coin as it is")
+        << QByteArray(R"("coin":"HYPE")") << QByteArray(R"("coin":"xyz:TSLA")") << "symbol"
+        << "xyz:TSLA";
+    QTest::newRow("withdrawable missing: unknown")
+        << QByteArray(R"("withdrawable":"75.781884",)") << QByteArray() << "available"
+        << "";
 }
 
 void tst_HyperliquidParser::positionVariants()
@@ -393,6 +598,10 @@ void tst_HyperliquidParser::positionVariants()
             + (p.isolated ? QStringLiteral(" isolated") : QStringLiteral(" cross"));
     else if (field == QLatin1String("time"))
         actual = QString::number(parsed.value.timeMs);
+    else if (field == QLatin1String("symbol"))
+        actual = p.symbol;
+    else if (field == QLatin1String("available"))
+        actual = parsed.value.account.available.isValid() ? parsed.value.account.available.text : QString();
     QCOMPARE(actual, expected);
 }
 
@@ -531,9 +740,12 @@ void tst_HyperliquidParser::wrongShapes_data()
         << replaced(state, R"("leverage":{"type":"isolated","value":10,"rawUsd":"-68.126246"})",
                     R"("leverage":10)")
         << "$.assetPositions[0].position.leverage: expected an object, got a number";
-    QTest::newRow("leverage type unknown")
-        << Endpoint::ClearinghouseState << replaced(state, R"("type":"isolated")", R"("type":"hedge")")
-        << R"($.assetPositions[0].position.leverage.type: expected "cross" or "isolated", got the string "hedge")";
+    QTest::newRow("leverage type missing")
+        << Endpoint::ClearinghouseState << replaced(state, R"("type":"isolated",)", "")
+        << "$.assetPositions[0].position.leverage.type: missing (expected a string)";
+    QTest::newRow("leverage type number")
+        << Endpoint::ClearinghouseState << replaced(state, R"("type":"isolated")", R"("type":2)")
+        << "$.assetPositions[0].position.leverage.type: expected a string, got a number";
     QTest::newRow("leverage value fraction")
         << Endpoint::ClearinghouseState << replaced(state, R"("value":10)", R"("value":2.5)")
         << "$.assetPositions[0].position.leverage.value: expected an integer, got a number";
@@ -551,9 +763,15 @@ void tst_HyperliquidParser::wrongShapes_data()
         << Endpoint::ClearinghouseState
         << replaced(state, R"("accountValue":"83.307638")", R"("accountValue":"83.3O")")
         << R"($.marginSummary.accountValue: expected a decimal, got the string "83.3O")";
-    QTest::newRow("withdrawable missing")
-        << Endpoint::ClearinghouseState << replaced(state, R"("withdrawable":"75.781884",)", "")
-        << "$.withdrawable: missing (expected a decimal)";
+    QTest::newRow("withdrawable garbage")
+        << Endpoint::ClearinghouseState
+        << replaced(state, R"("withdrawable":"75.781884")", R"("withdrawable":"75,78")")
+        << R"($.withdrawable: expected a decimal, got the string "75,78")";
+    QTest::newRow("2023: withdrawable in marginSummary garbage")
+        << Endpoint::ClearinghouseState
+        << replaced(replaced(old, R"(,"withdrawable":"1010.57173")", ""), R"("marginSummary":{)",
+                    R"("marginSummary":{"withdrawable":[],)")
+        << "$.marginSummary.withdrawable: expected a decimal, got an array";
     QTest::newRow("time fraction") << Endpoint::ClearinghouseState
                                    << replaced(state, R"("time":1754467216357)", R"("time":1.5)")
                                    << "$.time: expected an integer, got a number";

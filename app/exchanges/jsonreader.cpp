@@ -275,6 +275,28 @@ bool JsonNode::toBool(Presence presence, bool absent) const
     return absent;
 }
 
+qint64 JsonNode::toWholeNumberOr(qint64 otherwise) const
+{
+    constexpr double limit = 9.2e18; // as in toInteger
+    if (m_value.isString()) {
+        const QString text = m_value.toString();
+        bool ok = false;
+        const qint64 number = isIntegerText(text) ? text.toLongLong(&ok) : 0;
+        if (ok)
+            return number;
+        if (!isDecimalText(text))
+            return otherwise;
+        const double value = text.toDouble();
+        return value == std::trunc(value) && std::abs(value) < limit ? qint64(value) : otherwise;
+    }
+    if (m_value.isDouble()) {
+        const double value = m_value.toDouble();
+        if (std::isfinite(value) && value == std::trunc(value) && std::abs(value) < limit)
+            return m_value.toInteger(qint64(value));
+    }
+    return otherwise;
+}
+
 JsonReader::JsonReader(const QByteArray &body)
 {
     if (body.size() > maxParsedBodyBytes) {

@@ -52,6 +52,10 @@ public:
     qint64 toInteger(Presence presence = Required, qint64 absent = 0) const; // a number or an integer string
     int toInt(Presence presence = Required, int absent = 0) const;
     bool toBool(Presence presence = Required, bool absent = false) const;
+    // A whole number from a number or a decimal string (8, "8", "8.0"), or `otherwise` for anything else
+    // (missing, null, a fraction, text, out of range). Never fails: for fields where a bad value only means
+    // "unknown".
+    qint64 toWholeNumberOr(qint64 otherwise) const;
 
     QString text(const char *key, Presence presence = Required) const { return field(key).toText(presence); }
     Decimal decimal(const char *key, Presence presence = Required) const
@@ -70,6 +74,10 @@ public:
     bool boolean(const char *key, Presence presence = Required, bool absent = false) const
     {
         return field(key).toBool(presence, absent);
+    }
+    qint64 wholeNumberOr(const char *key, qint64 otherwise) const
+    {
+        return field(key).toWholeNumberOr(otherwise);
     }
 
 private:

@@ -8,6 +8,7 @@
 #include <QJsonObject>
 #include <QUrlQuery>
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 
@@ -87,8 +88,10 @@ SimResponse BitunixSim::error(int code, const QString &message)
 SimResponse BitunixSim::handle(const SimRequest &request, qint64 nowMs) const
 {
     const QByteArray path = request.path();
-    const bool isPublic =
-        path == "/api/v1/futures/market/tickers" || path == "/api/v1/futures/market/trading_pairs";
+    const bool isPublic = path == "/api/v1/futures/market/tickers"
+        || path == "/api/v1/futures/market/trading_pairs"
+        || path == "/api/v1/futures/market/funding_rate/batch"
+        || path == "/api/v1/futures/market/funding_rate";
     const bool isPrivate =
         path == "/api/v1/futures/position/get_pending_positions" || path == "/api/v1/futures/account";
     if (!isPublic && !isPrivate)
@@ -100,6 +103,15 @@ SimResponse BitunixSim::handle(const SimRequest &request, qint64 nowMs) const
         return tickers(request);
     if (path == "/api/v1/futures/market/trading_pairs")
         return tradingPairs(request);
+    if (path == "/api/v1/futures/market/funding_rate/batch")
+        return fundingRates({}, nowMs);
+    if (path == "/api/v1/futures/market/funding_rate") {
+        const QString symbol = QUrlQuery(QString::fromUtf8(request.query()))
+                                   .queryItemValue(QStringLiteral("symbol"), QUrl::FullyDecoded);
+        if (symbol.isEmpty())
+            return error(10002, QStringLiteral("Parameter Error"));
+        return fundingRates(symbol, nowMs);
+    }
     if (const auto rejection = rejectUnsigned(request, nowMs))
         return *rejection;
     if (path == "/api/v1/futures/position/get_pending_positions")
@@ -185,6 +197,41 @@ SimResponse BitunixSim::tradingPairs(const SimRequest &request) const
             {QStringLiteral("symbolStatus"), QStringLiteral("OPEN")},
         });
     }
+    return envelope(data);
+}
+
+SimResponse BitunixSim::fundingRates(const QString &symbol, qint64 nowMs) const
+{
+    constexpr qint64 intervalMs = qint64(fundingIntervalHours) * 3600 * 1000;
+    // Settlements at 00:00, 08:00 and 16:00 UTC: the next one strictly after now.
+    const qint64 next = (nowMs / intervalMs + 1) * intervalMs;
+    constexpr double maxRate = 0.3;
+    QJsonArray data;
+    for (const SimInstrument &in : m_market->instruments()) {
+        if (in.bitunixSymbol.isEmpty() || (!symbol.isEmpty() && in.bitunixSymbol != symbol))
+            continue;
+        const int p = in.quotePrecision;
+        const double mark = in.bitunixMark();
+        const double last = mark * (1 + 0.00005 * std::sin(mark)); // as in tickers()
+        // Hyperliquid's hourly rate over Bitunix's interval, moved by the premium Bitunix's mark has over
+        // Hyperliquid's: close, as arbitrage keeps them, but not equal.
+        const double rate =
+            std::clamp(in.funding * fundingIntervalHours + 0.25 * (in.bitunixBasis - in.hyperliquidBasis),
+                       -maxRate, maxRate);
+        data.append(QJsonObject {
+            {QStringLiteral("symbol"), in.bitunixSymbol},
+            {QStringLiteral("markPrice"), num(mark, p)},
+            {QStringLiteral("lastPrice"), num(last, p)},
+            {QStringLiteral("indexPrice"), num(in.hyperliquidOracle(), p)}, // the walk, without a basis
+            {QStringLiteral("fundingRate"), num(rate, 8)},
+            {QStringLiteral("fundingInterval"), fundingIntervalHours},
+            {QStringLiteral("nextFundingTime"), QString::number(next)},
+            {QStringLiteral("maxFundingRate"), num(maxRate, 4)},
+            {QStringLiteral("minFundingRate"), num(-maxRate, 4)},
+        });
+    }
+    if (!symbol.isEmpty() && data.isEmpty())
+        return error(20001, QStringLiteral("Market not exists"));
     return envelope(data);
 }
 

@@ -16,6 +16,7 @@ class BitunixSim
 public:
     static constexpr qint64 maxClockSkewMs = 60'000;
     static constexpr double maintenanceMarginRate = 0.005;
+    static constexpr int fundingIntervalHours = 8;
 
     BitunixSim(const SimMarket *market, const QByteArray &apiKey, const QByteArray &secret);
 
@@ -41,6 +42,7 @@ private:
 
     SimResponse tickers(const SimRequest &request) const;
     SimResponse tradingPairs(const SimRequest &request) const;
+    SimResponse fundingRates(const QString &symbol, qint64 nowMs) const; // empty symbol: every contract
     SimResponse pendingPositions(const SimRequest &request, qint64 nowMs) const;
     SimResponse account(const SimRequest &request) const;
     // Empty when the request is signed correctly; otherwise the exchange's answer.

@@ -248,4 +248,37 @@ Parsed<QHash<QString, Precision>> tradingPairs(const QByteArray &body)
     return reader.result(result);
 }
 
+Parsed<QList<FundingRate>> fundingRates(const QByteArray &body)
+{
+    JsonReader reader(body);
+    const JsonNode data = successData(reader);
+    QList<JsonNode> items;
+    if (data.type() == QJsonValue::Array)
+        items = data.elements();
+    else if (data.type() == QJsonValue::Object)
+        items = {data};
+    else
+        data.failExpected("an array or an object");
+
+    // No interval is longer than a day on any exchange; a bigger count is a unit mix-up, not hours.
+    constexpr qint64 maxIntervalHours = 24;
+    QList<FundingRate> result;
+    for (const JsonNode &item : items) {
+        if (!item.expect(QJsonValue::Object))
+            break;
+        FundingRate funding;
+        funding.symbol = item.text("symbol");
+        funding.rate = item.decimal("fundingRate");
+        const qint64 hours = item.wholeNumberOr("fundingInterval", 0);
+        funding.intervalHours = hours > 0 && hours <= maxIntervalHours ? int(hours) : 0;
+        funding.nextFundingMs = item.integer("nextFundingTime", JsonNode::Optional);
+        if (funding.nextFundingMs < 0)
+            item.field("nextFundingTime")
+                .fail(QStringLiteral("expected ms since the epoch, got %1").arg(funding.nextFundingMs));
+        funding.markPrice = item.decimal("markPrice", JsonNode::Optional);
+        result.append(funding);
+    }
+    return reader.result(result);
+}
+
 } // namespace BitunixParser

@@ -39,4 +39,18 @@ Parsed<QList<Position>> pendingPositions(const QByteArray &body);
 Parsed<AccountSummary> account(const QByteArray &body, const QString &marginCoin = QStringLiteral("USDT"));
 Parsed<QHash<QString, Precision>> tradingPairs(const QByteArray &body);
 
+// One contract's funding (exchange-apis.md 1.3b).
+struct FundingRate
+{
+    QString symbol;
+    Decimal rate; // per interval, as sent (per hour: rate / intervalHours)
+    int intervalHours = 0; // 0: unknown (missing, zero or not a whole number of hours)
+    qint64 nextFundingMs = 0; // ms since the epoch; 0: unknown
+    Decimal markPrice; // invalid when absent
+};
+// data: an array (funding_rate/batch, and funding_rate?symbol= as documented), or one object
+// (funding_rate?symbol= as a public client reports the live API). Required: symbol and fundingRate; the other
+// fields are read when present, and a present nextFundingTime or markPrice must be well-formed.
+Parsed<QList<FundingRate>> fundingRates(const QByteArray &body);
+
 } // namespace BitunixParser

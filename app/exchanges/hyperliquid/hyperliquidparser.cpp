@@ -7,6 +7,24 @@
 
 namespace HyperliquidParser {
 
+namespace {
+
+// Current responses have withdrawable at the top; the original 2023 shape has it inside marginSummary and
+// crossMarginSummary. Absent everywhere: unknown, not an error.
+Decimal withdrawable(const JsonNode &root)
+{
+    if (root.has("withdrawable"))
+        return root.decimal("withdrawable");
+    for (const char *summary : {"marginSummary", "crossMarginSummary"}) {
+        const JsonNode node = root.field(summary);
+        if (node.type() == QJsonValue::Object && node.has("withdrawable"))
+            return node.decimal("withdrawable");
+    }
+    return {};
+}
+
+} // namespace
+
 Parsed<QList<Ticker>> metaAndAssetCtxs(const QByteArray &body)
 {
     JsonReader reader(body);
@@ -91,8 +109,8 @@ Parsed<UserState> clearinghouseState(const QByteArray &body)
         const QString type = leverage.text("type");
         if (type.compare(QLatin1String("isolated"), Qt::CaseInsensitive) == 0)
             position.isolated = true;
-        else if (!type.isEmpty() && type.compare(QLatin1String("cross"), Qt::CaseInsensitive) != 0)
-            leverage.field("type").failExpected("\"cross\" or \"isolated\"");
+        else if (type.compare(QLatin1String("cross"), Qt::CaseInsensitive) != 0)
+            position.isolated = leverage.has("rawUsd"); // a mode of a later version: only isolated has rawUsd
         if (position.positionValue.isValid())
             position.markPrice = Decimal::fromValue(position.positionValue.value / position.size.value);
         pnls.append(position.unrealizedPnl);
@@ -103,7 +121,7 @@ Parsed<UserState> clearinghouseState(const QByteArray &body)
     state.account.exchange = Exchange::Hyperliquid;
     state.account.equity = summary.decimal("accountValue");
     state.account.marginUsed = summary.decimal("totalMarginUsed");
-    state.account.available = root.decimal("withdrawable");
+    state.account.available = withdrawable(root);
     state.account.unrealizedPnl = decimalSum(pnls);
     state.timeMs = root.integer("time", JsonNode::Optional);
     return reader.result(state);

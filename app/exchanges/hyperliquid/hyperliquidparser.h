@@ -8,9 +8,11 @@
 #include <QList>
 
 // Hyperliquid POST /info responses (exchange-apis.md 2): plain JSON, no envelope, decimals as strings
-// (numbers accepted too), leverage.value/maxLeverage/time as numbers (strings accepted too). HTTP errors (422
+// (numbers accepted too), leverage.value/szDecimals/time as numbers (strings accepted too). HTTP errors (422
 // text/plain, 500 null, 429) are the client's to check before parsing; a body of "null" is a parse error
-// here.
+// here. Fields appear without notice: only what is shown, or needed to compute it, is required; unknown
+// fields and enum values (marginMode, growthMode, ...) are ignored, and names keep their dex prefix
+// ("xyz:TSLA").
 namespace HyperliquidParser {
 
 // [meta, assetCtxs], index-aligned; delisted assets stay in place (null midPx/premium/impactPxs allowed).
@@ -20,10 +22,14 @@ Parsed<QList<Ticker>> metaAndAssetCtxs(const QByteArray &body);
 struct UserState
 {
     QList<Position> positions;
-    AccountSummary account; // equity = marginSummary.accountValue, available = withdrawable
+    // equity = marginSummary.accountValue; available = withdrawable, at the top or (2023) inside
+    // marginSummary, else crossMarginSummary; invalid when none has it.
+    AccountSummary account;
     qint64 timeMs = 0; // 0 when absent (older responses)
 };
-// Current and 2023 shapes; liquidationPx null (or "NaN") means none; side from the sign of szi.
+// Current and 2023 shapes; liquidationPx null (or "NaN") means none; side from the sign of szi. A
+// leverage.type other than cross or isolated reads as isolated when the leverage has rawUsd (only isolated
+// has it).
 Parsed<UserState> clearinghouseState(const QByteArray &body);
 
 struct SpotBalance
