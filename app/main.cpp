@@ -60,6 +60,15 @@ struct Options
         QStringLiteral("after"),
         QStringLiteral("With --screenshot: seconds to wait after the first full refresh (default 20)."),
         QStringLiteral("seconds"), QStringLiteral("20")};
+    QCommandLineOption share {
+        QStringLiteral("share"),
+        QStringLiteral("Percent of each exchange's rate limit exdash may use, 5 to 100 (default: as in "
+                       "Settings, 15)."),
+        QStringLiteral("percent")};
+    QCommandLineOption fullMarket {
+        QStringLiteral("full-market"),
+        QStringLiteral("Demo and --bench: exsim lists as many markets as the real exchanges (over 220 and "
+                       "400).")};
     QCommandLineOption palette {QStringLiteral("palette"),
                                 QStringLiteral("system, light or dark (default: as chosen in View > Theme)."),
                                 QStringLiteral("name")};
@@ -67,7 +76,7 @@ struct Options
     void addTo(QCommandLineParser &parser) const
     {
         parser.addOptions({once, bench, cycles, json, demo, bitunixUrl, hyperliquidUrl, caFile, address, rtt,
-                           reuse, screenshot, after, palette});
+                           reuse, share, fullMarket, screenshot, after, palette});
     }
 };
 
@@ -126,6 +135,18 @@ bool makeConfig(const QCommandLineParser &parser, const Options &o, SessionConfi
             return false;
         }
     }
+    if (parser.isSet(o.share)) {
+        bool ok = false;
+        config->sharePercent = parser.value(o.share).toInt(&ok);
+        if (!ok || config->sharePercent != PollPlan::clampShare(config->sharePercent)) {
+            *error = QStringLiteral("--share must be a whole percent from %1 to %2")
+                         .arg(PollPlan::minSharePercent)
+                         .arg(PollPlan::maxSharePercent);
+            return false;
+        }
+    }
+    if (parser.isSet(o.fullMarket))
+        config->exsim.fullMarket = true;
     if (parser.isSet(o.reuse) && !reuseModeFromString(parser.value(o.reuse), &config->reuse)) {
         *error = QStringLiteral("--reuse must be pooled, no-reuse or interleaved");
         return false;

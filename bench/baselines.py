@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Baseline clients for the exdash benchmark (issue 6): curl with keep-alive, python-requests with and without a
-Session, each doing exdash's refresh cycle of five calls against exsim at one or more emulated round-trip times."""
+Session, each doing exdash's refresh cycle of eight calls against exsim at one or more emulated round-trip times.
+exsim is started with --no-rate-limits: the baselines send back to back, as `exdash --bench` does."""
 
 import argparse
 import datetime
@@ -23,8 +24,10 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT_S = 10
 TICKERS_PATH = "/api/v1/futures/market/tickers"
+FUNDING_PATH = "/api/v1/futures/market/funding_rate/batch"
 POSITIONS_PATH = "/api/v1/futures/position/get_pending_positions"
 ACCOUNT_PATH = "/api/v1/futures/account"
+MIDS_BODY = '{"type":"allMids"}'
 META_BODY = '{"type":"metaAndAssetCtxs"}'
 
 
@@ -40,20 +43,24 @@ def log(message):
 
 
 class Exsim:
-    """exsim as a child process: prints one JSON line with its endpoints, then serves until killed."""
+    """exsim as a child process: prints one JSON line with its endpoints, then serves until killed.
 
-    def __init__(self, path, rtt_ms, server_ms):
+    exsim enforces the exchanges' rate limits unless told not to; a benchmark that sends back to back needs them
+    off (rate_limits=False), or its calls soon come back as HTTP 429 (Hyperliquid) and code 10006 (Bitunix)."""
+
+    def __init__(self, path, rtt_ms, server_ms, rate_limits):
         if not Path(path).is_file():
             raise BenchError(f"exsim not found at {path} (build the project or pass --exsim PATH)")
-        command = [str(path), "--rtt", str(rtt_ms)] + (["--server-ms", str(server_ms)] if server_ms else [])
+        command = [str(path), "--rtt", str(rtt_ms)] + (["--server-ms", str(server_ms)] if server_ms else []) \
+            + ([] if rate_limits else ["--no-rate-limits"])
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         try:
-            self.endpoints = self._read_endpoints()
+            self.endpoints = self._read_endpoints(command, rate_limits)
         except BaseException:
             self.stop()
             raise
 
-    def _read_endpoints(self):
+    def _read_endpoints(self, command, rate_limits):
         lines, errors = queue.Queue(), []
         # Both pipes are drained for exsim's whole life, so that it never blocks on a full one.
         threading.Thread(target=drain, args=(self.process.stdout, lines.put), daemon=True).start()
@@ -61,6 +68,8 @@ class Exsim:
         stderr_reader.start()
         try:
             info = json.loads(lines.get(timeout=TIMEOUT_S))
+            if info.get("rateLimits", True) != rate_limits:
+                raise BenchError(f"exsim reports rateLimits={info.get('rateLimits')} after {' '.join(command)}")
             return Endpoints(info["bitunix"], info["hyperliquid"], info["caFile"], info["bitunixApiKey"],
                              info["bitunixApiSecret"], info["hyperliquidAddress"])
         except (queue.Empty, ValueError, KeyError):
@@ -126,33 +135,56 @@ def signed_headers(endpoints, params):
 
 
 def refresh_cycle(endpoints):
-    """The five calls of one exdash refresh as (label, method, url, params, headers, body) builders.
+    """The eight calls of one exdash refresh as (label, method, url, params, headers, body) builders, in the
+    order exdash sends them (Refresher: per exchange, Bitunix first, the kinds Tickers, MarketStats, Positions,
+    Account), with the same paths, queries and bodies (bitunixclient.cpp, hyperliquidclient.cpp). exdash sends
+    them all at once; these clients send them one after another.
+
+    Not part of a cycle: trading_pairs, which exdash fetches once per session alongside its first tickers.
+    Against exsim exdash has no watchlist (`--bench` uses the defaults), so its tickers call has no ?symbols=.
 
     Signed headers are built per call, just before it is sent, so every request gets a fresh nonce and timestamp."""
     hl_info = endpoints.hyperliquid + "/info"
     json_header = {"Content-Type": "application/json"}
-    user_body = json.dumps({"type": "clearinghouseState", "user": endpoints.address}, separators=(",", ":"))
+    # exdash keeps the address in lower case (HyperliquidClient::setAddress).
+    address = endpoints.address.lower()
+
+    def user_body(kind):
+        return json.dumps({"type": kind, "user": address}, separators=(",", ":"))
+
     return [
         ("bitunix tickers", lambda: ("GET", endpoints.bitunix + TICKERS_PATH, None, {}, None)),
+        ("bitunix funding_rate", lambda: ("GET", endpoints.bitunix + FUNDING_PATH, None, {}, None)),
         ("bitunix positions", lambda: ("GET", endpoints.bitunix + POSITIONS_PATH, None,
                                        signed_headers(endpoints, {}), None)),
         ("bitunix account", lambda: ("GET", endpoints.bitunix + ACCOUNT_PATH, {"marginCoin": "USDT"},
                                      signed_headers(endpoints, {"marginCoin": "USDT"}), None)),
+        ("hyperliquid allMids", lambda: ("POST", hl_info, None, json_header, MIDS_BODY)),
         ("hyperliquid metaAndAssetCtxs", lambda: ("POST", hl_info, None, json_header, META_BODY)),
-        ("hyperliquid clearinghouseState", lambda: ("POST", hl_info, None, json_header, user_body)),
+        ("hyperliquid clearinghouseState", lambda: ("POST", hl_info, None, json_header,
+                                                    user_body("clearinghouseState"))),
+        ("hyperliquid spotClearinghouseState", lambda: ("POST", hl_info, None, json_header,
+                                                        user_body("spotClearinghouseState"))),
     ]
+
+
+def calls_per_cycle():
+    return len(refresh_cycle(Endpoints("", "", "", "", "", "")))
 
 
 def check_response(label, response):
     if response.status_code != 200:
-        raise BenchError(f"{label}: HTTP {response.status_code}: {response.text[:200]}")
+        hint = "; exsim enforces rate limits unless started with --no-rate-limits" \
+            if response.status_code == 429 else ""
+        raise BenchError(f"{label}: HTTP {response.status_code}: {response.text[:200]}{hint}")
     try:
         payload = response.json()
     except ValueError:
         raise BenchError(f"{label}: the answer is not JSON: {response.text[:200]}")
     if label.startswith("bitunix") and payload.get("code") != 0:
         raise BenchError(f"{label}: Bitunix code {payload.get('code')} ({payload.get('msg')}); "
-                         "a 10007 means the signing is wrong")
+                         "a 10007 means the signing is wrong, a 10006 a rate limit (start exsim with "
+                         "--no-rate-limits)")
 
 
 # ---------------------------------------------------------------- statistics
@@ -311,7 +343,8 @@ def machine_info():
 def print_table(report):
     columns = ["firstMs", "warmP50Ms", "callP50Ms", "callP95Ms", "cycleP50Ms", "cycleP95Ms", "requests",
                "newConnections"]
-    print(f"{report['cycles']} cycles of 5 calls; curl: one URL repeated cycles+1 times in one process; ms")
+    print(f"{report['cycles']} cycles of {calls_per_cycle()} calls; curl: one URL repeated cycles+1 times in one "
+          "process; ms")
     for run in report["runs"]:
         print(f"\nRTT {run['rttMs']} ms, server {run['serverMs']} ms")
         print(f"{'client':24}" + "".join(f"{c:>15}" for c in columns))
@@ -327,7 +360,8 @@ def parse_args():
     parser.add_argument("--cycles", type=int, default=30, help="refresh cycles per client (default 30)")
     parser.add_argument("--json", action="store_true", help="print one JSON document instead of a table")
     parser.add_argument("--exsim", default=str(REPO_ROOT / "build/app/exsim"), help="path of the exsim binary")
-    external = parser.add_argument_group("an already running exsim (instead of starting one)")
+    external = parser.add_argument_group("an already running exsim (instead of starting one; start it with "
+                                         "--no-rate-limits)")
     external.add_argument("--bitunix-url")
     external.add_argument("--hyperliquid-url")
     external.add_argument("--ca-file")
@@ -375,7 +409,7 @@ def main():
             runs.append({"rttMs": rtt, "serverMs": args.server_ms, "clients": run_clients(endpoints, args.cycles)})
         for rtt in [] if args.external else args.rtts:
             log(f"RTT {rtt} ms: starting exsim")
-            with Exsim(args.exsim, rtt, args.server_ms) as exsim:
+            with Exsim(args.exsim, rtt, args.server_ms, rate_limits=False) as exsim:
                 runs.append({"rttMs": rtt, "serverMs": args.server_ms,
                              "clients": run_clients(exsim.endpoints, args.cycles)})
     except BenchError as error:

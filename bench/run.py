@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """exdash's benchmark in one run: exdash --bench (pooled and no-reuse, interleaved) and the baselines of
 baselines.py (curl keep-alive, python-requests with and without a Session) at each emulated RTT, against the
-same exsim code. Writes results.json, table.md and latency-vs-rtt.png to --out."""
+same exsim code with its rate limits off (exdash --bench turns them off in its own exsim; the baselines' exsim is
+started with --no-rate-limits). Writes results.json, table.md and latency-vs-rtt.png to --out."""
 
 import argparse
 import datetime
@@ -146,7 +147,7 @@ def main():
             baselines.log(f"RTT {rtt} ms: exdash --bench")
             exdash = run_exdash(args.exdash, rtt, args.cycles)
             baselines.log(f"RTT {rtt} ms: baselines")
-            with baselines.Exsim(args.exsim, rtt, 0) as exsim:
+            with baselines.Exsim(args.exsim, rtt, 0, rate_limits=False) as exsim:
                 clients = baselines.run_clients(exsim.endpoints, args.cycles)
             entry = {"rttMs": rtt, "serverMs": 0, "exdash": exdash, "clients": clients}
             entry["rows"] = rows_for(entry, exdash)
@@ -165,7 +166,8 @@ def main():
     try:
         plot(report, out / "latency-vs-rtt.png")
     except ImportError:
-        baselines.log("no plot: apt-get install -y python3-matplotlib")
+        baselines.log(f"no plot: {sys.executable} has no matplotlib (apt-get install -y python3-matplotlib "
+                      "installs it for /usr/bin/python3)")
     return 0
 
 

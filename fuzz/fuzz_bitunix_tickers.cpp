@@ -1,8 +1,8 @@
 #include "exchanges/bitunix/bitunixparser.h"
 #include "fuzzcheck.h"
 
-// tickers and tradingPairs read the same shape (an envelope around an array of per-symbol objects), so one
-// corpus serves both, and the envelope must fail both alike.
+// tickers, tradingPairs and fundingRates read the same shape (an envelope around an array of per-symbol
+// objects), so one corpus serves all three, and the envelope must fail them alike.
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const QByteArray body = fuzzBytes(data, size);
@@ -33,6 +33,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(it->sizeDecimals >= 0 && it->sizeDecimals <= 18);
     }
 
+    const auto funding = BitunixParser::fundingRates(body);
+    checkOutcome(funding, [](const QList<BitunixParser::FundingRate> &value) { return value.isEmpty(); });
+    for (const BitunixParser::FundingRate &rate : funding.value) {
+        FUZZ_CHECK(!rate.symbol.isEmpty());
+        checkRequiredDecimal(rate.rate);
+        checkDecimal(rate.markPrice);
+        FUZZ_CHECK(rate.intervalHours >= 0 && rate.intervalHours <= 24);
+        FUZZ_CHECK(rate.nextFundingMs >= 0);
+    }
+
     FUZZ_CHECK(tickers.apiCode == pairs.apiCode);
+    FUZZ_CHECK(tickers.apiCode == funding.apiCode);
     return 0;
 }

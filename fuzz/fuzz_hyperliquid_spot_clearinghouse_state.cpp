@@ -1,8 +1,7 @@
 #include "exchanges/hyperliquid/hyperliquidparser.h"
 #include "fuzzcheck.h"
 
-// spotMeta rides along: its tokens[] entries and the balances[] here are both lists of token objects keyed by
-// the same token index, so one corpus serves both.
+// allMids rides along: both are small objects read every few seconds, so one corpus serves both.
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const QByteArray body = fuzzBytes(data, size);
@@ -16,9 +15,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         checkRequiredDecimal(balance.hold);
     }
 
-    const auto tokens = HyperliquidParser::spotMeta(body);
-    checkOutcome(tokens, [](const QHash<int, QString> &value) { return value.isEmpty(); });
-    for (const QString &name : tokens.value)
-        FUZZ_CHECK(!name.isEmpty());
+    const auto mids = HyperliquidParser::allMids(body);
+    checkOutcome(mids, [](const QHash<QString, Decimal> &value) { return value.isEmpty(); });
+    for (const Decimal &mid : mids.value)
+        checkRequiredDecimal(mid); // a null mid is left out, never kept as an absent price
     return 0;
 }

@@ -42,8 +42,15 @@ private slots:
     void faults_data();
     void faults();
     void untrustedCaIsTls();
+    void fundingFromExsim();
+    void fundingJoinedPerHour_data();
+    void fundingJoinedPerHour();
+    void failedFundingKeepsTheLastGoodData_data();
+    void failedFundingKeepsTheLastGoodData();
 
 private:
+    // A server whose answer to each path the test sets, and changes, as it goes: 404 for any other.
+    using Answers = std::shared_ptr<QHash<QByteArray, SimResponse>>;
     struct Fixture
     {
         std::unique_ptr<Exsim> exsim;
@@ -67,6 +74,7 @@ private:
     };
     static std::unique_ptr<Fixture> start(bool http2 = true, bool trustCa = true, bool credentials = true);
     static std::unique_ptr<Fixture> startIgnoringFilter();
+    static std::unique_ptr<Fixture> startScripted(const Answers &answers);
     static void attach(Fixture *f, const QUrl &url, HttpsServer *server);
 };
 
@@ -103,6 +111,23 @@ std::unique_ptr<tst_BitunixClient::Fixture> tst_BitunixClient::startIgnoringFilt
         SimRequest withoutQuery = request;
         withoutQuery.target = request.path();
         return sim->handle(withoutQuery, QDateTime::currentMSecsSinceEpoch());
+    });
+    if (!f->server->listen())
+        qFatal("cannot listen: %s", qPrintable(f->server->errorString()));
+    attach(f.get(), f->server->origin(), f->server.get());
+    f->http->setCaCertificates(f->server->origin(), {f->certificates.ca});
+    return f;
+}
+
+std::unique_ptr<tst_BitunixClient::Fixture> tst_BitunixClient::startScripted(const Answers &answers)
+{
+    auto f = std::make_unique<Fixture>();
+    QString error;
+    f->certificates = DemoCertificates::generate(QStringLiteral("tst_bitunixclient CA"), 1, &error);
+    if (f->certificates.isNull())
+        qFatal("no certificates: %s", qPrintable(error));
+    f->server = std::make_unique<HttpsServer>(f->certificates, [answers](const SimRequest &request) {
+        return answers->value(request.path(), SimResponse::text("Not Found", 404));
     });
     if (!f->server->listen())
         qFatal("cannot listen: %s", qPrintable(f->server->errorString()));
@@ -181,7 +206,10 @@ void tst_BitunixClient::tickersParseWithPrecision()
         QVERIFY2(t.open24h.isValid() && t.high24h.isValid() && t.low24h.isValid(), qPrintable(t.symbol));
         QVERIFY2(t.volumeBase.isValid() && t.volumeQuote.isValid(), qPrintable(t.symbol));
         QVERIFY2(t.high24h.value >= t.low24h.value, qPrintable(t.symbol));
-        QVERIFY(!t.funding.isValid()); // not in Bitunix's ticker
+        // Not in Bitunix's ticker: funding comes with the stats (funding_rate/batch), not fetched here.
+        QVERIFY(!t.funding.isValid());
+        QCOMPARE(t.fundingIntervalHours, 0);
+        QCOMPARE(t.nextFundingMs, 0);
         symbols.insert(t.symbol);
     }
     QCOMPARE(symbols.size(), first.size());
@@ -488,6 +516,193 @@ void tst_BitunixClient::untrustedCaIsTls()
     QCOMPARE(f->positions->size(), 0);
     QCOMPARE(f->account->size(), 0);
     QCOMPARE(f->exsim->server(SimExchange::Bitunix)->requestsServed(), 0);
+}
+
+namespace {
+
+const QByteArray tickersPath = "/api/v1/futures/market/tickers";
+const QByteArray fundingPath = "/api/v1/futures/market/funding_rate/batch";
+
+// BTC, ETH and SOL at the given BTC price; ETH's funding is paid every 4 hours, BTC's every 8, SOL has none.
+QByteArray tickersBody(const char *btcLast = "60001.5")
+{
+    return QByteArray(R"({"code":0,"msg":"Success","data":[)"
+                      R"({"symbol":"BTCUSDT","markPrice":"60000.0","lastPrice":")")
+        + btcLast
+        + R"(","open":"59000.0","high":"61000.0","low":"58000.0","quoteVol":"1200.5","baseVol":"72000000.0"},)"
+          R"({"symbol":"ETHUSDT","markPrice":"3000.0","lastPrice":"3000.5","open":"2950.0","high":"3050.0",)"
+          R"("low":"2900.0","quoteVol":"30000.0","baseVol":"90000000.0"},)"
+          R"({"symbol":"SOLUSDT","markPrice":"150.0","lastPrice":"150.1","open":"148.0","high":"152.0",)"
+          R"("low":"147.0","quoteVol":"100000.0","baseVol":"15000000.0"}]})";
+}
+
+QByteArray fundingBody(const char *btcRate = "0.0008")
+{
+    return QByteArray(
+               R"({"code":0,"msg":"Success","data":[)"
+               R"({"symbol":"BTCUSDT","markPrice":"60000.0","lastPrice":"60001.5","indexPrice":"59990.0",)"
+               R"("fundingRate":")")
+        + btcRate
+        + R"(","fundingInterval":8,"nextFundingTime":"1770710400000","maxFundingRate":"0.3",)"
+          R"("minFundingRate":"-0.3"},)"
+          R"({"symbol":"ETHUSDT","markPrice":"3000.0","lastPrice":"3000.5","indexPrice":"2999.0",)"
+          R"("fundingRate":"-0.0004","fundingInterval":4,"nextFundingTime":"1770696000000",)"
+          R"("maxFundingRate":"0.3","minFundingRate":"-0.3"}]})";
+}
+
+QHash<QString, Ticker> bySymbol(const QList<Ticker> &tickers)
+{
+    QHash<QString, Ticker> result;
+    for (const Ticker &t : tickers)
+        result.insert(t.symbol, t);
+    return result;
+}
+
+bool near(const Decimal &d, double expected)
+{
+    return d.isValid() && std::abs(d.value - expected) <= 1e-12;
+}
+
+} // namespace
+
+void tst_BitunixClient::fundingFromExsim()
+{
+    auto f = start();
+    QVERIFY_FETCH_OK(f, DataKind::Tickers);
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QVERIFY_FETCH_OK(f, DataKind::MarketStats);
+    // The funding answer re-emits the tickers, every one joined to its funding.
+    QCOMPARE(f->tickers->size(), 2);
+    const QList<Ticker> tickers = f->lastTickers();
+    QVERIFY(tickers.size() >= 20);
+    for (const Ticker &t : tickers) {
+        QCOMPARE(t.fundingIntervalHours, BitunixSim::fundingIntervalHours);
+        QVERIFY2(t.funding.isValid() && std::abs(t.funding.value) <= 0.3 / 8, qPrintable(t.symbol));
+        // The next settlement: within one interval from now.
+        QVERIFY2(t.nextFundingMs > now - 60'000 && t.nextFundingMs <= now + 8 * 3600 * 1000 + 60'000,
+                 qPrintable(QString::number(t.nextFundingMs)));
+    }
+    QCOMPARE(f->samplesFor(QStringLiteral("funding_rate")), 1);
+    bool batch = false;
+    for (const QList<QVariant> &args : *f->received)
+        batch |= args.first().value<SimRequest>().path() == fundingPath;
+    QVERIFY(batch);
+    QCOMPARE(f->fetched->size(), f->fetches);
+}
+
+void tst_BitunixClient::fundingJoinedPerHour_data()
+{
+    QTest::addColumn<bool>("tickersFirst");
+    QTest::newRow("tickers, then funding") << true;
+    QTest::newRow("funding, then tickers") << false;
+}
+
+void tst_BitunixClient::fundingJoinedPerHour()
+{
+    QFETCH(bool, tickersFirst);
+    const Answers answers = std::make_shared<QHash<QByteArray, SimResponse>>();
+    answers->insert(tickersPath, SimResponse::json(tickersBody()));
+    answers->insert(fundingPath, SimResponse::json(fundingBody()));
+    auto f = startScripted(answers);
+    if (tickersFirst) {
+        QVERIFY_FETCH_OK(f, DataKind::Tickers);
+        QCOMPARE(f->tickers->size(), 1);
+        for (const Ticker &t : f->lastTickers())
+            QVERIFY2(!t.funding.isValid() && t.fundingIntervalHours == 0 && t.nextFundingMs == 0,
+                     qPrintable(t.symbol));
+        QVERIFY_FETCH_OK(f, DataKind::MarketStats);
+        QCOMPARE(f->tickers->size(), 2); // the same tickers again, joined
+    } else {
+        QVERIFY_FETCH_OK(f, DataKind::MarketStats);
+        QCOMPARE(f->tickers->size(), 0); // no tickers to join yet
+        QVERIFY_FETCH_OK(f, DataKind::Tickers);
+        QCOMPARE(f->tickers->size(), 1);
+    }
+    const QHash<QString, Ticker> t = bySymbol(f->lastTickers());
+    QCOMPARE(t.size(), 3);
+    // Per hour, as Hyperliquid's: 0.0008 every 8 hours, -0.0004 every 4.
+    const Ticker btc = t.value(QStringLiteral("BTCUSDT"));
+    QVERIFY2(near(btc.funding, 0.0001), qPrintable(btc.funding.text));
+    QCOMPARE(btc.fundingIntervalHours, 8);
+    QCOMPARE(btc.nextFundingMs, Q_INT64_C(1770710400000));
+    const Ticker eth = t.value(QStringLiteral("ETHUSDT"));
+    QVERIFY2(near(eth.funding, -0.0001), qPrintable(eth.funding.text));
+    QCOMPARE(eth.fundingIntervalHours, 4);
+    QCOMPARE(eth.nextFundingMs, Q_INT64_C(1770696000000));
+    // No funding for SOL: none shown, rather than another's.
+    const Ticker sol = t.value(QStringLiteral("SOLUSDT"));
+    QVERIFY(!sol.funding.isValid());
+    QCOMPARE(sol.fundingIntervalHours, 0);
+    QCOMPARE(sol.nextFundingMs, 0);
+    // The rest is the tickers' own.
+    QCOMPARE(btc.last.text, QStringLiteral("60001.5"));
+    QCOMPARE(btc.mark.text, QStringLiteral("60000.0"));
+
+    // New tickers keep the funding known.
+    answers->insert(tickersPath, SimResponse::json(tickersBody("60100.0")));
+    QVERIFY_FETCH_OK(f, DataKind::Tickers);
+    const Ticker moved = bySymbol(f->lastTickers()).value(QStringLiteral("BTCUSDT"));
+    QCOMPARE(moved.last.text, QStringLiteral("60100.0"));
+    QVERIFY2(near(moved.funding, 0.0001), qPrintable(moved.funding.text));
+    QCOMPARE(moved.nextFundingMs, Q_INT64_C(1770710400000));
+    QCOMPARE(f->fetched->size(), f->fetches);
+}
+
+void tst_BitunixClient::failedFundingKeepsTheLastGoodData_data()
+{
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<FetchErrorKind>("expected");
+    QTest::newRow("500") << 500 << QByteArray("{}") << FetchErrorKind::Http;
+    QTest::newRow("10006 too frequently")
+        << 200 << QByteArray(R"({"code":10006,"msg":"Request too frequently"})") << FetchErrorKind::RateLimit;
+    QTest::newRow("malformed") << 200 << QByteArray(R"({"code":0,"msg":"Success","data":[{"symbol":1}]})")
+                               << FetchErrorKind::Parse;
+}
+
+void tst_BitunixClient::failedFundingKeepsTheLastGoodData()
+{
+    QFETCH(int, status);
+    QFETCH(QByteArray, body);
+    QFETCH(FetchErrorKind, expected);
+    const Answers answers = std::make_shared<QHash<QByteArray, SimResponse>>();
+    answers->insert(tickersPath, SimResponse::json(tickersBody()));
+    answers->insert(fundingPath, SimResponse::json(fundingBody()));
+    auto f = startScripted(answers);
+    QVERIFY_FETCH_OK(f, DataKind::Tickers);
+    QVERIFY_FETCH_OK(f, DataKind::MarketStats);
+    const qsizetype emitted = f->tickers->size();
+    QCOMPARE(emitted, 2);
+
+    // The funding fails: nothing is emitted, nothing is forgotten.
+    answers->insert(fundingPath, SimResponse::json(body, status));
+    QCOMPARE(f->fetch(DataKind::MarketStats).kind, expected);
+    QCOMPARE(f->tickers->size(), emitted);
+    // The next tickers still carry the last good funding.
+    answers->insert(tickersPath, SimResponse::json(tickersBody("60200.0")));
+    QVERIFY_FETCH_OK(f, DataKind::Tickers);
+    QCOMPARE(f->tickers->size(), emitted + 1);
+    Ticker btc = bySymbol(f->lastTickers()).value(QStringLiteral("BTCUSDT"));
+    QCOMPARE(btc.last.text, QStringLiteral("60200.0"));
+    QVERIFY2(near(btc.funding, 0.0001), qPrintable(btc.funding.text));
+    QCOMPARE(btc.fundingIntervalHours, 8);
+    QCOMPARE(btc.nextFundingMs, Q_INT64_C(1770710400000));
+
+    // The tickers fail: the next good funding re-joins the last good tickers.
+    answers->insert(tickersPath, SimResponse::json("{}", 500));
+    QCOMPARE(f->fetch(DataKind::Tickers).kind, FetchErrorKind::Http);
+    QCOMPARE(f->tickers->size(), emitted + 1);
+    answers->insert(fundingPath, SimResponse::json(fundingBody("0.0016")));
+    QVERIFY_FETCH_OK(f, DataKind::MarketStats);
+    QCOMPARE(f->tickers->size(), emitted + 2);
+    const QHash<QString, Ticker> t = bySymbol(f->lastTickers());
+    QCOMPARE(t.size(), 3);
+    btc = t.value(QStringLiteral("BTCUSDT"));
+    QCOMPARE(btc.last.text, QStringLiteral("60200.0"));
+    QVERIFY2(near(btc.funding, 0.0002), qPrintable(btc.funding.text));
+    QVERIFY2(near(t.value(QStringLiteral("ETHUSDT")).funding, -0.0001),
+             qPrintable(t.value(QStringLiteral("ETHUSDT")).funding.text));
+    QCOMPARE(f->fetched->size(), f->fetches);
 }
 
 QTEST_GUILESS_MAIN(tst_BitunixClient)

@@ -33,6 +33,10 @@ SessionConfig demoConfig(bool http2 = true)
     config.demo = true;
     config.demoRttMs = 0;
     config.exsim.http2 = http2;
+    // Faults, not budgets: cadences of a few hundred ms make recovery visible in seconds, which no share
+    // of a real rate limit allows (tst_ratelimits holds exdash to those).
+    config.sharePercent = PollPlan::maxSharePercent;
+    config.exsim.enforceRateLimits = false;
     return config;
 }
 
@@ -120,7 +124,7 @@ struct Harness
 
 QString tickersEndpoint(Exchange exchange)
 {
-    return exchange == Exchange::Bitunix ? QStringLiteral("tickers") : QStringLiteral("metaAndAssetCtxs");
+    return exchange == Exchange::Bitunix ? QStringLiteral("tickers") : QStringLiteral("allMids");
 }
 
 QStringList symbolsOf(const TickerModel &model, Exchange exchange)
@@ -588,8 +592,7 @@ void tst_FaultMatrix::offlineShowsStaleMarksAndBacksOffWithoutDialogs()
         QList<qint64> starts;
         for (const RequestSample &s : std::as_const(samples)) {
             if (s.exchange == exchange
-                && (s.endpoint == QLatin1String("tickers")
-                    || s.endpoint == QLatin1String("metaAndAssetCtxs")))
+                && (s.endpoint == QLatin1String("tickers") || s.endpoint == QLatin1String("allMids")))
                 starts.append(s.startedAtMsSinceEpoch);
         }
         return starts;

@@ -4,6 +4,7 @@
 #include "printers.h"
 #include "sim/exsim.h"
 #include "sim/httpsserver.h"
+#include "sim/simratelimits.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -41,8 +42,18 @@ private slots:
     void retryAfter();
     void unifiedAccountEquityFromSpot_data();
     void unifiedAccountEquityFromSpot();
+    void tickersWaitForContextsThenMidsMoveLast();
+    void delistedAssetsKeepNoMid();
+    void accountWaitsForAPerpState();
+    void neverAsksForSpotMeta();
+    void weightPerKind();
 
 private:
+    // A server whose answer to each /info type the test sets, and changes, as it goes: 422 for any other.
+    using Answers = std::shared_ptr<QHash<QString, SimResponse>>;
+    static Answers answers() { return std::make_shared<QHash<QString, SimResponse>>(); }
+    static HttpsServer::Handler scripted(const Answers &answers);
+
     // One client with its spies, against exsim or against a custom handler.
     struct Fixture
     {
@@ -124,7 +135,8 @@ FetchError tst_HyperliquidClient::Fixture::fetch(DataKind kind)
     if (fetched->size() != before + 1 || args.at(1).value<DataKind>() != kind)
         return {FetchErrorKind::Other, QStringLiteral("test: fetched() more than once, or for another kind"),
                 -1};
-    // The account fetch also asks for spotMeta, once; let it land so that counts are settled.
+    // Whatever else is in flight lands too, so that counts are settled (the client sends nothing beside its
+    // one call per fetch, but a test must not depend on that to count).
     while (http->inFlight() > 0) {
         if (!samples->wait(20'000))
             break;
@@ -143,6 +155,45 @@ QStringList tst_HyperliquidClient::Fixture::receivedTypes() const
     return types;
 }
 
+HttpsServer::Handler tst_HyperliquidClient::scripted(const Answers &answers)
+{
+    return [answers](const SimRequest &request) {
+        const QString type =
+            QJsonDocument::fromJson(request.body).object().value(QStringLiteral("type")).toString();
+        return answers->value(
+            type, SimResponse::text("Failed to deserialize the JSON body into the target type", 422));
+    };
+}
+
+namespace {
+
+// metaAndAssetCtxs for BTC, ETH and the delisted MATIC (no mid, no book), with BTC's mark as given.
+QByteArray contexts(const char *btcMark = "64000.0")
+{
+    return QByteArray(R"([{"universe":[{"szDecimals":5,"name":"BTC","maxLeverage":40},)"
+                      R"({"szDecimals":4,"name":"ETH","maxLeverage":25},)"
+                      R"({"szDecimals":1,"name":"MATIC","maxLeverage":20,"isDelisted":true}]},)"
+                      R"([{"funding":"0.0000125","openInterest":"12000.5","prevDayPx":"63000.0",)"
+                      R"("dayNtlVlm":"1500000000.0","premium":"0.0001","oraclePx":"63990.0","markPx":")")
+        + btcMark
+        + R"(","midPx":"64001.0","impactPxs":["63999.0","64002.0"],"dayBaseVlm":"23500.1"},)"
+          R"({"funding":"-0.000004","openInterest":"250000.0","prevDayPx":"3050.0","dayNtlVlm":"800000000.0",)"
+          R"("premium":"0.0","oraclePx":"3099.5","markPx":"3100.0","midPx":"3100.05",)"
+          R"("impactPxs":["3099.9","3100.2"],"dayBaseVlm":"260000.0"},)"
+          R"({"funding":"0.0","openInterest":"0.0","prevDayPx":"0.3712","dayNtlVlm":"0.0","premium":null,)"
+          R"("oraclePx":"0.3712","markPx":"0.3712","midPx":null,"impactPxs":null,"dayBaseVlm":"0.0"}]])";
+}
+
+QHash<QString, Ticker> bySymbol(const QList<Ticker> &tickers)
+{
+    QHash<QString, Ticker> result;
+    for (const Ticker &t : tickers)
+        result.insert(t.symbol, t);
+    return result;
+}
+
+} // namespace
+
 #define QVERIFY_FETCH_OK(f, k)                                                                               \
     do {                                                                                                     \
         const FetchError e_ = (f)->fetch(k);                                                                 \
@@ -154,7 +205,11 @@ QStringList tst_HyperliquidClient::Fixture::receivedTypes() const
 void tst_HyperliquidClient::tickersCoverTheUniverse()
 {
     auto f = startExsim();
+    // allMids alone: prices, but not which names are perps nor their precision. No rows yet.
     QVERIFY_FETCH_OK(f, DataKind::Tickers);
+    QCOMPARE(f->tickers->size(), 0);
+    // The contexts: now every perp, with the mids already known.
+    QVERIFY_FETCH_OK(f, DataKind::MarketStats);
     QCOMPARE(f->tickers->size(), 1);
     const auto tickers = f->tickers->last().at(1).value<QList<Ticker>>();
     int listed = 0;
@@ -175,17 +230,23 @@ void tst_HyperliquidClient::tickersCoverTheUniverse()
             QVERIFY2(t.last.isValid() && t.last.value > 0, qPrintable(t.symbol));
             QVERIFY2(t.funding.isValid() && t.openInterest.isValid(), qPrintable(t.symbol));
             QVERIFY2(t.open24h.isValid() && t.volumeQuote.isValid(), qPrintable(t.symbol));
+        } else {
+            QCOMPARE(t.last.text, t.mark.text); // exsim's allMids has no delisted asset: no mid to show
         }
         names.insert(t.symbol);
     }
     QCOMPARE(names.size(), tickers.size());
     for (const char *name : {"BTC", "HYPE", "kPEPE", "MATIC"})
         QVERIFY2(names.contains(QLatin1String(name)), name);
-    QCOMPARE(f->receivedTypes(), QStringList {QStringLiteral("metaAndAssetCtxs")});
+    // allMids' spot pairs ("@107", "PURR/USDC") are no perps: no rows.
+    QVERIFY(!names.contains(QStringLiteral("@107")) && !names.contains(QStringLiteral("PURR/USDC")));
+    QCOMPARE(f->receivedTypes(),
+             (QStringList {QStringLiteral("allMids"), QStringLiteral("metaAndAssetCtxs")}));
 
-    // The watchlist filters by base, kPEPE counting as PEPE.
+    // The watchlist filters by base, kPEPE counting as PEPE; the next allMids is enough, the contexts known.
     f->client->setWatchlist({QStringLiteral("pepe"), QStringLiteral("BTC")});
     QVERIFY_FETCH_OK(f, DataKind::Tickers);
+    QCOMPARE(f->tickers->size(), 2);
     QStringList watched;
     for (const Ticker &t : f->tickers->last().at(1).value<QList<Ticker>>())
         watched << t.symbol;
@@ -229,27 +290,23 @@ void tst_HyperliquidClient::positionsAndAccountFromClearinghouseState()
 void tst_HyperliquidClient::spotMerge()
 {
     auto f = startExsim();
-    QCOMPARE(f->client->weight(DataKind::Account), 22); // spotClearinghouseState + spotMeta, the first time
-    // Without the perp state yet, the spot USDC balance is the equity (1250.42 in exsim's demo account).
+    // Without the perp state yet there is no equity to show: the spot balance (1250.42 USDC in exsim's demo
+    // account) is not the equity of an account whose perp side is not known.
     QVERIFY_FETCH_OK(f, DataKind::Account);
-    QCOMPARE(f->account->size(), 1);
-    QCOMPARE(f->lastAccount().equity.text, QStringLiteral("1250.42"));
-    QCOMPARE(f->lastAccount().available.value, 1250.42);
+    QCOMPARE(f->account->size(), 0);
     // The perp state, once known and not zero, is the equity; spot does not replace it.
     QVERIFY_FETCH_OK(f, DataKind::Positions);
-    QCOMPARE(f->account->size(), 2);
+    QCOMPARE(f->account->size(), 1);
     const Decimal perp = f->lastAccount().equity;
-    QVERIFY(perp.isValid() && perp.text != QLatin1String("1250.42"));
+    QVERIFY(perp.isValid() && perp.value > 0 && perp.text != QLatin1String("1250.42"));
     QVERIFY_FETCH_OK(f, DataKind::Account);
-    QCOMPARE(f->account->size(), 3);
+    QCOMPARE(f->account->size(), 2);
     QCOMPARE(f->lastAccount().equity.text, perp.text);
-    // spotMeta once per session, spot balances every time.
+    // Spot balances every time, and nothing else: USDC is token 0, no spotMeta needed to name it.
     QCOMPARE(f->client->weight(DataKind::Account), 2);
     QStringList types = f->receivedTypes();
     types.sort();
-    QCOMPARE(
-        types,
-        (QStringList {"clearinghouseState", "spotClearinghouseState", "spotClearinghouseState", "spotMeta"}));
+    QCOMPARE(types, (QStringList {"clearinghouseState", "spotClearinghouseState", "spotClearinghouseState"}));
 }
 
 void tst_HyperliquidClient::infoIsPostOverHttp1()
@@ -260,7 +317,7 @@ void tst_HyperliquidClient::infoIsPostOverHttp1()
     QVERIFY(f->exsim->server(SimExchange::Hyperliquid)->http2Enabled());
     for (DataKind kind : allDataKinds)
         QVERIFY_FETCH_OK(f, kind);
-    QCOMPARE(f->samples->size(), 4); // metaAndAssetCtxs, clearinghouseState, spotMeta, spotClearinghouseState
+    QCOMPARE(f->samples->size(), 4); // allMids, metaAndAssetCtxs, clearinghouseState, spotClearinghouseState
     for (const QList<QVariant> &args : *f->samples) {
         const auto sample = args.first().value<RequestSample>();
         QCOMPARE(sample.method, QByteArray("POST"));
@@ -276,8 +333,8 @@ void tst_HyperliquidClient::infoIsPostOverHttp1()
         QVERIFY(request.header("content-type").startsWith("application/json"));
     }
     QCOMPARE(f->exsim->server(SimExchange::Hyperliquid)->http2Connections(), 0);
-    // Kept alive: one connection, or two while spotMeta and spotClearinghouseState are both in flight.
-    QVERIFY(f->exsim->server(SimExchange::Hyperliquid)->acceptedConnections() <= 2);
+    // Kept alive: one call at a time, all on one connection.
+    QCOMPARE(f->exsim->server(SimExchange::Hyperliquid)->acceptedConnections(), 1);
 }
 
 void tst_HyperliquidClient::setAddressRejectsInvalid_data()
@@ -325,8 +382,11 @@ void tst_HyperliquidClient::noAddressSendsNothing()
     }
     QCOMPARE(f->samples->size(), 0);
     QVERIFY_FETCH_OK(f, DataKind::Tickers); // public data needs no address
-    QCOMPARE(f->samples->size(), 1);
-    QCOMPARE(f->receivedTypes(), QStringList {QStringLiteral("metaAndAssetCtxs")});
+    QVERIFY_FETCH_OK(f, DataKind::MarketStats);
+    QCOMPARE(f->samples->size(), 2);
+    QCOMPARE(f->receivedTypes(),
+             (QStringList {QStringLiteral("allMids"), QStringLiteral("metaAndAssetCtxs")}));
+    QCOMPARE(f->tickers->size(), 1);
     QCOMPARE(f->positions->size(), 0);
     QCOMPARE(f->account->size(), 0);
 }
@@ -364,7 +424,7 @@ void tst_HyperliquidClient::exsimFaults()
     f->exsim->setFault(SimExchange::Hyperliquid, Fault {});
     for (DataKind kind : allDataKinds)
         QVERIFY_FETCH_OK(f, kind);
-    QCOMPARE(f->tickers->size(), 1);
+    QCOMPARE(f->tickers->size(), 1); // once the contexts came: the mids before them show no rows
     QCOMPARE(f->positions->size(), 1);
     QVERIFY(f->account->size() >= 1);
     QCOMPARE(f->fetched->size(), f->fetches);
@@ -468,23 +528,18 @@ void tst_HyperliquidClient::unifiedAccountEquityFromSpot()
     QFETCH(bool, positionsFirst);
     const QByteArray state = testData(QStringLiteral("variant-hyperliquid-clearinghouseState-unified.json"));
     const QByteArray spot = testData(QStringLiteral("hyperliquid-spotClearinghouseState.json"));
-    const QByteArray spotMeta = testData(QStringLiteral("variant-hyperliquid-spotMeta.json"));
-    QVERIFY(!state.isEmpty() && !spot.isEmpty() && !spotMeta.isEmpty());
-    auto f = startCustom([=](const SimRequest &request) {
-        const QString type =
-            QJsonDocument::fromJson(request.body).object().value(QStringLiteral("type")).toString();
-        if (type == QLatin1String("clearinghouseState"))
-            return SimResponse::json(state);
-        if (type == QLatin1String("spotClearinghouseState"))
-            return SimResponse::json(spot);
-        if (type == QLatin1String("spotMeta"))
-            return SimResponse::json(spotMeta);
-        return SimResponse::text("Failed to deserialize the JSON body into the target type", 422);
-    });
+    QVERIFY(!state.isEmpty() && !spot.isEmpty());
+    const Answers answers = tst_HyperliquidClient::answers();
+    answers->insert(QStringLiteral("clearinghouseState"), SimResponse::json(state));
+    answers->insert(QStringLiteral("spotClearinghouseState"), SimResponse::json(spot));
+    auto f = startCustom(scripted(answers));
     for (DataKind kind : positionsFirst ? QList<DataKind> {DataKind::Positions, DataKind::Account}
                                         : QList<DataKind> {DataKind::Account, DataKind::Positions})
         QVERIFY_FETCH_OK(f, kind);
     QCOMPARE(f->positions->size(), 1);
+    // Spot first: no account until the perp state says that its side is empty; then spot's equity at once.
+    if (!positionsFirst)
+        QCOMPARE(f->account->size(), 1);
     QVERIFY(f->positions->last().at(1).value<QList<Position>>().isEmpty());
     QVERIFY(f->account->size() >= 1);
     const AccountSummary account = f->lastAccount();
@@ -494,7 +549,209 @@ void tst_HyperliquidClient::unifiedAccountEquityFromSpot()
     QCOMPARE(account.available.value, 2.77363); // total - hold
     QStringList types = f->receivedTypes();
     types.sort();
-    QCOMPARE(types, (QStringList {"clearinghouseState", "spotClearinghouseState", "spotMeta"}));
+    QCOMPARE(types, (QStringList {"clearinghouseState", "spotClearinghouseState"}));
+}
+
+void tst_HyperliquidClient::tickersWaitForContextsThenMidsMoveLast()
+{
+    const Answers answers = tst_HyperliquidClient::answers();
+    answers->insert(
+        QStringLiteral("allMids"),
+        SimResponse::json(R"({"BTC":"64010.5","ETH":"3101.25","@107":"38.5","PURR/USDC":"0.18"})"));
+    answers->insert(QStringLiteral("metaAndAssetCtxs"), SimResponse::json(contexts()));
+    auto f = startCustom(scripted(answers));
+
+    // Mids before any contexts: fetched, but no rows (allMids does not say which names are perps).
+    QVERIFY_FETCH_OK(f, DataKind::Tickers);
+    QVERIFY_FETCH_OK(f, DataKind::Tickers);
+    QCOMPARE(f->tickers->size(), 0);
+
+    // The contexts: every perp, `last` from the mids already known, the rest from the contexts.
+    QVERIFY_FETCH_OK(f, DataKind::MarketStats);
+    QCOMPARE(f->tickers->size(), 1);
+    QHash<QString, Ticker> t = bySymbol(f->tickers->last().at(1).value<QList<Ticker>>());
+    QCOMPARE(t.size(), 3); // BTC, ETH, MATIC: no spot pair from allMids
+    QCOMPARE(t.value(QStringLiteral("BTC")).last.text, QStringLiteral("64010.5"));
+    QCOMPARE(t.value(QStringLiteral("BTC")).mark.text, QStringLiteral("64000.0"));
+    QCOMPARE(t.value(QStringLiteral("BTC")).funding.text, QStringLiteral("0.0000125"));
+    QCOMPARE(t.value(QStringLiteral("BTC")).openInterest.text, QStringLiteral("12000.5"));
+    QCOMPARE(t.value(QStringLiteral("BTC")).priceDecimals, 1);
+    QCOMPARE(t.value(QStringLiteral("ETH")).last.text, QStringLiteral("3101.25"));
+    QCOMPARE(t.value(QStringLiteral("ETH")).mark.text, QStringLiteral("3100.0"));
+
+    // A new allMids moves `last`, and only `last`: marks, funding and open interest stay the contexts'.
+    answers->insert(QStringLiteral("allMids"), SimResponse::json(R"({"BTC":"64200.0","ETH":"3090.5"})"));
+    QVERIFY_FETCH_OK(f, DataKind::Tickers);
+    QCOMPARE(f->tickers->size(), 2);
+    t = bySymbol(f->tickers->last().at(1).value<QList<Ticker>>());
+    QCOMPARE(t.value(QStringLiteral("BTC")).last.text, QStringLiteral("64200.0"));
+    QCOMPARE(t.value(QStringLiteral("BTC")).mark.text, QStringLiteral("64000.0"));
+    QCOMPARE(t.value(QStringLiteral("BTC")).funding.text, QStringLiteral("0.0000125"));
+    QCOMPARE(t.value(QStringLiteral("BTC")).openInterest.text, QStringLiteral("12000.5"));
+    QCOMPARE(t.value(QStringLiteral("BTC")).oracle.text, QStringLiteral("63990.0"));
+    QCOMPARE(t.value(QStringLiteral("ETH")).last.text, QStringLiteral("3090.5"));
+    QCOMPARE(t.value(QStringLiteral("ETH")).mark.text, QStringLiteral("3100.0"));
+
+    // New contexts move the marks; `last` keeps the newest mid.
+    answers->insert(QStringLiteral("metaAndAssetCtxs"), SimResponse::json(contexts("64150.0")));
+    QVERIFY_FETCH_OK(f, DataKind::MarketStats);
+    QCOMPARE(f->tickers->size(), 3);
+    t = bySymbol(f->tickers->last().at(1).value<QList<Ticker>>());
+    QCOMPARE(t.value(QStringLiteral("BTC")).mark.text, QStringLiteral("64150.0"));
+    QCOMPARE(t.value(QStringLiteral("BTC")).last.text, QStringLiteral("64200.0"));
+
+    // A failed allMids emits nothing and keeps the last good mids.
+    answers->insert(QStringLiteral("allMids"), SimResponse::json("null", 500));
+    QCOMPARE(f->fetch(DataKind::Tickers).kind, FetchErrorKind::Http);
+    QCOMPARE(f->tickers->size(), 3);
+    QVERIFY_FETCH_OK(f, DataKind::MarketStats);
+    t = bySymbol(f->tickers->last().at(1).value<QList<Ticker>>());
+    QCOMPARE(t.value(QStringLiteral("BTC")).last.text, QStringLiteral("64200.0"));
+
+    // A failed metaAndAssetCtxs keeps the last good contexts: the next mids still show every row.
+    answers->insert(QStringLiteral("metaAndAssetCtxs"), SimResponse::json("null", 500));
+    answers->insert(QStringLiteral("allMids"), SimResponse::json(R"({"BTC":"64300.0","ETH":"3080.0"})"));
+    QCOMPARE(f->fetch(DataKind::MarketStats).kind, FetchErrorKind::Http);
+    const qsizetype before = f->tickers->size();
+    QVERIFY_FETCH_OK(f, DataKind::Tickers);
+    QCOMPARE(f->tickers->size(), before + 1);
+    t = bySymbol(f->tickers->last().at(1).value<QList<Ticker>>());
+    QCOMPARE(t.size(), 3);
+    QCOMPARE(t.value(QStringLiteral("BTC")).last.text, QStringLiteral("64300.0"));
+    QCOMPARE(t.value(QStringLiteral("BTC")).mark.text, QStringLiteral("64150.0"));
+    QCOMPARE(f->fetched->size(), f->fetches);
+}
+
+void tst_HyperliquidClient::delistedAssetsKeepNoMid()
+{
+    // MATIC is delisted: its contexts have no mid. Even when allMids lists a price for it, that is no
+    // market's mid: `last` stays what the contexts say (the mark).
+    const Answers answers = tst_HyperliquidClient::answers();
+    answers->insert(QStringLiteral("allMids"),
+                    SimResponse::json(R"({"BTC":"64010.5","ETH":"3101.25","MATIC":"0.5123"})"));
+    answers->insert(QStringLiteral("metaAndAssetCtxs"), SimResponse::json(contexts()));
+    auto f = startCustom(scripted(answers));
+    QVERIFY_FETCH_OK(f, DataKind::MarketStats);
+    QVERIFY_FETCH_OK(f, DataKind::Tickers);
+    QHash<QString, Ticker> t = bySymbol(f->tickers->last().at(1).value<QList<Ticker>>());
+    const Ticker matic = t.value(QStringLiteral("MATIC"));
+    QVERIFY(matic.delisted);
+    QCOMPARE(matic.mark.text, QStringLiteral("0.3712"));
+    QCOMPARE(matic.last.text, QStringLiteral("0.3712"));
+    QCOMPARE(t.value(QStringLiteral("BTC")).last.text,
+             QStringLiteral("64010.5")); // the listed ones do take it
+
+    // And a mid is not kept past the allMids that had it: an asset missing from the next one shows the
+    // contexts' own mid again, not an old price.
+    answers->insert(QStringLiteral("allMids"), SimResponse::json(R"({"BTC":"64020.0"})"));
+    QVERIFY_FETCH_OK(f, DataKind::Tickers);
+    t = bySymbol(f->tickers->last().at(1).value<QList<Ticker>>());
+    QCOMPARE(t.value(QStringLiteral("BTC")).last.text, QStringLiteral("64020.0"));
+    QCOMPARE(t.value(QStringLiteral("ETH")).last.text, QStringLiteral("3100.05")); // the contexts' midPx
+    QCOMPARE(t.value(QStringLiteral("MATIC")).last.text, QStringLiteral("0.3712"));
+}
+
+void tst_HyperliquidClient::accountWaitsForAPerpState()
+{
+    const QByteArray unified =
+        testData(QStringLiteral("variant-hyperliquid-clearinghouseState-unified.json"));
+    const QByteArray funded = testData(QStringLiteral("hyperliquid-clearinghouseState.json"));
+    const QByteArray spot = testData(QStringLiteral("hyperliquid-spotClearinghouseState.json"));
+    QVERIFY(!unified.isEmpty() && !funded.isEmpty() && !spot.isEmpty());
+    const Answers answers = tst_HyperliquidClient::answers();
+    answers->insert(QStringLiteral("spotClearinghouseState"), SimResponse::json(spot));
+    // A perp state that does not parse (assetPositions is no array).
+    answers->insert(QStringLiteral("clearinghouseState"),
+                    SimResponse::json(R"({"marginSummary":{"accountValue":"0.0"},"assetPositions":"none"})"));
+    auto f = startCustom(scripted(answers));
+
+    // Spot alone, before any perp state: no account.
+    QVERIFY_FETCH_OK(f, DataKind::Account);
+    QCOMPARE(f->account->size(), 0);
+    // A perp state that fails to parse is none either: still no account, not even from spot.
+    QCOMPARE(f->fetch(DataKind::Positions).kind, FetchErrorKind::Parse);
+    QCOMPARE(f->account->size(), 0);
+    QVERIFY_FETCH_OK(f, DataKind::Account);
+    QCOMPARE(f->account->size(), 0);
+
+    // A perp state that parses, with a zero equity (a unified account): the spot USDC is the equity.
+    answers->insert(QStringLiteral("clearinghouseState"), SimResponse::json(unified));
+    QVERIFY_FETCH_OK(f, DataKind::Positions);
+    QCOMPARE(f->account->size(), 1);
+    QCOMPARE(f->lastAccount().equity.text, QStringLiteral("2.77363"));
+    QCOMPARE(f->lastAccount().available.value, 2.77363);
+
+    // A perp side with money in it is the equity, whatever spot holds.
+    answers->insert(QStringLiteral("clearinghouseState"), SimResponse::json(funded));
+    QVERIFY_FETCH_OK(f, DataKind::Positions);
+    QCOMPARE(f->account->size(), 2);
+    QCOMPARE(f->lastAccount().equity.text, QStringLiteral("83.307638"));
+    QVERIFY_FETCH_OK(f, DataKind::Account);
+    QCOMPARE(f->account->size(), 3);
+    QCOMPARE(f->lastAccount().equity.text, QStringLiteral("83.307638"));
+    QCOMPARE(f->lastAccount().available.text, QStringLiteral("75.781884"));
+
+    // A later perp state that fails keeps the last good one: spot still does not replace it.
+    answers->insert(QStringLiteral("clearinghouseState"), SimResponse::json("{"));
+    QCOMPARE(f->fetch(DataKind::Positions).kind, FetchErrorKind::Parse);
+    QVERIFY_FETCH_OK(f, DataKind::Account);
+    QCOMPARE(f->account->size(), 4);
+    QCOMPARE(f->lastAccount().equity.text, QStringLiteral("83.307638"));
+
+    // Another address starts over: no perp state known for it, so no account from its spot balance.
+    QVERIFY(f->client->setAddress(QStringLiteral("0x00000000000000000000000000000000000000c4")));
+    QVERIFY_FETCH_OK(f, DataKind::Account);
+    QCOMPARE(f->account->size(), 4);
+    QCOMPARE(f->fetched->size(), f->fetches);
+}
+
+void tst_HyperliquidClient::neverAsksForSpotMeta()
+{
+    // USDC is token 0 (and named in each balance): spotMeta (weight 20) is never sent, not once per session,
+    // not after failures, not for another address.
+    auto f = startExsim();
+    for (int round = 0; round < 2; ++round) {
+        for (DataKind kind : allDataKinds)
+            QVERIFY_FETCH_OK(f, kind);
+    }
+    f->exsim->setFault(SimExchange::Hyperliquid, *Fault::parse(QStringLiteral("500")));
+    for (DataKind kind : allDataKinds)
+        QCOMPARE(f->fetch(kind).kind, FetchErrorKind::Http);
+    f->exsim->setFault(SimExchange::Hyperliquid, Fault {});
+    QVERIFY(f->client->setAddress(someAddress));
+    for (DataKind kind : allDataKinds)
+        QVERIFY_FETCH_OK(f, kind);
+    const QStringList types = f->receivedTypes();
+    QCOMPARE(types.size(), 4 * 4);
+    QVERIFY2(!types.contains(QStringLiteral("spotMeta")), qPrintable(types.join(QLatin1Char(' '))));
+    QCOMPARE(QSet<QString>(types.begin(), types.end()),
+             (QSet<QString> {"allMids", "metaAndAssetCtxs", "clearinghouseState", "spotClearinghouseState"}));
+    QCOMPARE(f->samples->size(), f->fetches); // one request per fetch, nothing beside
+}
+
+void tst_HyperliquidClient::weightPerKind()
+{
+    // exchange-apis.md 2.6: allMids and the user states weigh 2, metaAndAssetCtxs 20; always the same, the
+    // first account fetch included.
+    auto f = startExsim();
+    const QList<int> expected {2, 20, 2, 2}; // tickers, stats, positions, account
+    for (int round = 0; round < 2; ++round) {
+        QList<int> weights;
+        for (DataKind kind : allDataKinds)
+            weights << f->client->weight(kind);
+        QCOMPARE(weights, expected);
+        for (DataKind kind : allDataKinds) {
+            const qsizetype before = f->received->size();
+            QVERIFY_FETCH_OK(f, kind);
+            QCOMPARE(f->received->size(), before + 1);
+            // What exsim charges for the request sent, by its copy of Hyperliquid's table.
+            const auto request = f->received->last().first().value<SimRequest>();
+            QCOMPARE(SimRateLimits::hyperliquidWeight(request), f->client->weight(kind));
+        }
+    }
+    QCOMPARE(f->exsim->rateLimits().used(SimExchange::Hyperliquid), 2 * (2 + 20 + 2 + 2));
+    QCOMPARE(f->client->budgetCapacity(), 1200);
+    QCOMPARE(f->client->budgetWindowMs(), 60'000);
 }
 
 QTEST_GUILESS_MAIN(tst_HyperliquidClient)

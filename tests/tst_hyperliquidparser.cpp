@@ -7,7 +7,7 @@
 #include <QRegularExpression>
 #include <QTest>
 
-enum class Endpoint { MetaAndAssetCtxs, ClearinghouseState, SpotClearinghouseState, SpotMeta, AllMids };
+enum class Endpoint { MetaAndAssetCtxs, ClearinghouseState, SpotClearinghouseState, AllMids };
 Q_DECLARE_METATYPE(Endpoint)
 
 // Hyperliquid /info response parsing: the recorded and documented samples, variants of them, and exsim's
@@ -33,7 +33,6 @@ private slots:
     void positionVariants();
     void noPositions();
     void spotClearinghouseState();
-    void spotMeta();
     void allMids();
     void wrongShapes_data();
     void wrongShapes();
@@ -81,10 +80,6 @@ tst_HyperliquidParser::Outcome tst_HyperliquidParser::parse(Endpoint endpoint, c
     }
     case Endpoint::SpotClearinghouseState: {
         const auto parsed = HyperliquidParser::spotClearinghouseState(body);
-        return {parsed.error, parsed.value.isEmpty()};
-    }
-    case Endpoint::SpotMeta: {
-        const auto parsed = HyperliquidParser::spotMeta(body);
         return {parsed.error, parsed.value.isEmpty()};
     }
     case Endpoint::AllMids: {
@@ -657,25 +652,6 @@ void tst_HyperliquidParser::spotClearinghouseState()
     QVERIFY(parsed.value.isEmpty());
 }
 
-void tst_HyperliquidParser::spotMeta()
-{
-    const QByteArray body =
-        R"({"universe":[{"name":"PURR/USDC","tokens":[1,0],"index":0,"isCanonical":true}],)"
-        R"("tokens":[{"name":"USDC","szDecimals":8,"weiDecimals":8,"index":0,"tokenId":"0x6d1e","isCanonical":true,)"
-        R"("evmContract":null,"fullName":null},{"name":"PURR","szDecimals":0,"weiDecimals":5,"index":1},)"
-        R"({"name":"HYPE","szDecimals":2,"weiDecimals":8,"index":"150"}]})";
-    const auto parsed = HyperliquidParser::spotMeta(body);
-    QVERIFY2(parsed.ok(), qPrintable(parsed.error));
-    QCOMPARE(parsed.value.size(), 3);
-    QCOMPARE(parsed.value.value(0), QStringLiteral("USDC"));
-    QCOMPARE(parsed.value.value(1), QStringLiteral("PURR"));
-    QCOMPARE(parsed.value.value(150), QStringLiteral("HYPE"));
-
-    const auto broken = HyperliquidParser::spotMeta(replaced(body, R"("index":1})", R"("index":null})"));
-    QCOMPARE(broken.error, QStringLiteral("$.tokens[1].index: expected an integer, got null"));
-    QVERIFY(broken.value.isEmpty());
-}
-
 void tst_HyperliquidParser::allMids()
 {
     const QByteArray sample = testData("hyperliquid-allMids.json");
@@ -695,6 +671,12 @@ void tst_HyperliquidParser::allMids()
     const auto empty = HyperliquidParser::allMids("{}");
     QVERIFY2(empty.ok(), qPrintable(empty.error));
     QVERIFY(empty.value.isEmpty());
+
+    // A coin without a book has no mid: the others' prices still count (they refresh every 2 s).
+    const auto bookless = HyperliquidParser::allMids(R"({"BTC":"1.5","PURR/USDC":null})");
+    QVERIFY2(bookless.ok(), qPrintable(bookless.error));
+    QCOMPARE(bookless.value.size(), 1);
+    QVERIFY(!bookless.value.contains(QStringLiteral("PURR/USDC")));
 }
 
 void tst_HyperliquidParser::wrongShapes_data()
@@ -798,19 +780,11 @@ void tst_HyperliquidParser::wrongShapes_data()
                                            R"("hold":null,"entryNtl":"0.214388")")
                                << "$.balances[1].hold: expected a decimal, got null";
 
-    QTest::newRow("tokens missing") << Endpoint::SpotMeta << QByteArray(R"({"universe":[]})")
-                                    << "$.tokens: missing (expected an array)";
-    QTest::newRow("token name empty")
-        << Endpoint::SpotMeta << QByteArray(R"({"tokens":[{"name":"","index":0}]})")
-        << "$.tokens[0].name: expected a non-empty string";
-
     QTest::newRow("mid object") << Endpoint::AllMids << replaced(mids, R"("BTC":"30135.0")", R"("BTC":{})")
                                 << "$.BTC: expected a decimal, got an object";
     QTest::newRow("mid NaN") << Endpoint::AllMids
                              << replaced(mids, R"("kPEPE":"0.001565")", R"("kPEPE":"NaN")")
                              << R"($.kPEPE: expected a decimal, got the string "NaN")";
-    QTest::newRow("spot mid null") << Endpoint::AllMids << QByteArray(R"({"BTC":"1","PURR/USDC":null})")
-                                   << R"($["PURR/USDC"]: expected a decimal, got null)";
     QTest::newRow("mids as an array")
         << Endpoint::AllMids << QByteArray(R"([["BTC","1"]])") << "$: expected an object, got an array";
 
@@ -826,7 +800,6 @@ void tst_HyperliquidParser::wrongShapes_data()
                                      << "$: expected an object, got null";
     QTest::newRow("500 null: spot") << Endpoint::SpotClearinghouseState << null
                                     << "$: expected an object, got null";
-    QTest::newRow("500 null: spotMeta") << Endpoint::SpotMeta << null << "$: expected an object, got null";
     QTest::newRow("500 null: mids") << Endpoint::AllMids << null << "$: expected an object, got null";
     QTest::newRow("[] for state") << Endpoint::ClearinghouseState << QByteArray("[]")
                                   << "$: expected an object, got an array";
@@ -1026,7 +999,7 @@ void tst_HyperliquidParser::malformedBodies()
     QFETCH(QByteArray, body);
     QFETCH(QString, error);
     for (Endpoint endpoint : {Endpoint::MetaAndAssetCtxs, Endpoint::ClearinghouseState,
-                              Endpoint::SpotClearinghouseState, Endpoint::SpotMeta, Endpoint::AllMids}) {
+                              Endpoint::SpotClearinghouseState, Endpoint::AllMids}) {
         const Outcome outcome = parse(endpoint, body);
         QVERIFY2(outcome.error.startsWith(error), qPrintable(outcome.error));
         QVERIFY(outcome.valueIsDefault);
@@ -1169,11 +1142,6 @@ void tst_HyperliquidParser::simulatorOutput()
         QCOMPARE(balances.value.size(), 2);
         QCOMPARE(balances.value.at(1).coin, QStringLiteral("HYPE"));
         QCOMPARE(balances.value.at(1).token, 150);
-
-        const auto tokens = HyperliquidParser::spotMeta(info(R"({"type":"spotMeta"})").body);
-        QVERIFY2(tokens.ok(), qPrintable(tokens.error));
-        QCOMPARE(tokens.value.value(150), QStringLiteral("HYPE"));
-        QCOMPARE(tokens.value.value(balances.value.at(0).token), balances.value.at(0).coin);
 
         const auto mids = HyperliquidParser::allMids(info(R"({"type":"allMids"})").body);
         QVERIFY2(mids.ok(), qPrintable(mids.error));

@@ -99,6 +99,9 @@ void tst_OnceRunner::demoRefreshesEverything()
         ++tickers[bitunix ? 0 : 1];
         QVERIFY(!t[QLatin1String("symbol")].toString().isEmpty());
         QVERIFY(t[QLatin1String("mark")].isDouble());
+        QVERIFY(t[QLatin1String("last")].isDouble());
+        // The stats of one refresh are in too, whichever answer came first: funding on every row of both.
+        QVERIFY2(t[QLatin1String("funding")].isDouble(), QJsonDocument(t.toObject()).toJson().constData());
     }
     QVERIFY2(tickers[0] >= 20, qPrintable(QString::number(tickers[0])));
     QVERIFY2(tickers[1] >= 20, qPrintable(QString::number(tickers[1])));
@@ -126,12 +129,11 @@ void tst_OnceRunner::demoRefreshesEverything()
 
     // One entry per request, and every request of a full refresh is there, once.
     const QJsonArray requests = document.value(QLatin1String("requests")).toArray();
-    QCOMPARE(requests.size(), 8);
+    QCOMPARE(requests.size(), 9);
     QCOMPARE(endpoints(requests, QStringLiteral("bitunix")),
-             (QSet<QString> {"trading_pairs", "tickers", "positions", "account"}));
-    QCOMPARE(
-        endpoints(requests, QStringLiteral("hyperliquid")),
-        (QSet<QString> {"metaAndAssetCtxs", "clearinghouseState", "spotMeta", "spotClearinghouseState"}));
+             (QSet<QString> {"trading_pairs", "tickers", "funding_rate", "positions", "account"}));
+    QCOMPARE(endpoints(requests, QStringLiteral("hyperliquid")),
+             (QSet<QString> {"allMids", "metaAndAssetCtxs", "clearinghouseState", "spotClearinghouseState"}));
     for (const QJsonValue &r : requests) {
         verifyRequest(r.toObject());
         if (QTest::currentTestFailed())
@@ -174,9 +176,11 @@ void tst_OnceRunner::liveWithoutCredentialsReportsThem()
     QVERIFY(document.value(QLatin1String("positions")).toArray().isEmpty());
     QVERIFY(document.value(QLatin1String("accounts")).toArray().isEmpty());
     const QJsonArray requests = document.value(QLatin1String("requests")).toArray();
-    QCOMPARE(endpoints(requests, QStringLiteral("bitunix")), (QSet<QString> {"trading_pairs", "tickers"}));
-    QCOMPARE(endpoints(requests, QStringLiteral("hyperliquid")), QSet<QString> {"metaAndAssetCtxs"});
-    QCOMPARE(requests.size(), 3);
+    QCOMPARE(endpoints(requests, QStringLiteral("bitunix")),
+             (QSet<QString> {"trading_pairs", "tickers", "funding_rate"}));
+    QCOMPARE(endpoints(requests, QStringLiteral("hyperliquid")),
+             (QSet<QString> {"allMids", "metaAndAssetCtxs"}));
+    QCOMPARE(requests.size(), 5);
     for (const QJsonValue &r : requests) {
         verifyRequest(r.toObject());
         if (QTest::currentTestFailed())
@@ -186,8 +190,9 @@ void tst_OnceRunner::liveWithoutCredentialsReportsThem()
 
 void tst_OnceRunner::liveWaitsForRequestsOutsideTheRefresher()
 {
-    // trading_pairs and spotMeta go out beside the refresher's calls and answer last here: the document is
-    // only complete once they are in.
+    // trading_pairs goes out beside the refresher's calls and answers last here: the document is only
+    // complete once it is in. And Hyperliquid's contexts answer after its mids, whose tickers wait for them:
+    // the document has them all the same.
     SimMarket market(5);
     const QString address = QStringLiteral("0x00000000000000000000000000000000000000c3");
     BitunixSim bitunix(&market, "tst-key", "tst-secret");
@@ -203,9 +208,11 @@ void tst_OnceRunner::liveWaitsForRequestsOutsideTheRefresher()
             response.delayMs = lateMs;
         return response;
     });
+    QList<QByteArray> hyperliquidBodies;
     HttpsServer hyperliquidServer(certificates, [&](const SimRequest &request) {
+        hyperliquidBodies.append(request.body);
         SimResponse response = hyperliquid.handle(request, QDateTime::currentMSecsSinceEpoch());
-        if (request.body.contains("\"spotMeta\""))
+        if (request.body.contains("\"metaAndAssetCtxs\""))
             response.delayMs = lateMs;
         return response;
     });
@@ -230,13 +237,23 @@ void tst_OnceRunner::liveWaitsForRequestsOutsideTheRefresher()
     QCOMPARE(code, 0);
     const QJsonArray requests = document.value(QLatin1String("requests")).toArray();
     QCOMPARE(endpoints(requests, QStringLiteral("bitunix")),
-             (QSet<QString> {"trading_pairs", "tickers", "positions", "account"}));
-    QCOMPARE(
-        endpoints(requests, QStringLiteral("hyperliquid")),
-        (QSet<QString> {"metaAndAssetCtxs", "clearinghouseState", "spotMeta", "spotClearinghouseState"}));
-    QCOMPARE(requests.size(), 8);
+             (QSet<QString> {"trading_pairs", "tickers", "funding_rate", "positions", "account"}));
+    QCOMPARE(endpoints(requests, QStringLiteral("hyperliquid")),
+             (QSet<QString> {"allMids", "metaAndAssetCtxs", "clearinghouseState", "spotClearinghouseState"}));
+    QCOMPARE(requests.size(), 9);
+    QCOMPARE(hyperliquidBodies.size(), 4);
+    for (const QByteArray &body : std::as_const(hyperliquidBodies))
+        QVERIFY2(!body.contains("spotMeta"), body.constData()); // USDC is token 0: no spotMeta needed
     QCOMPARE(document.value(QLatin1String("positions")).toArray().size(), 8);
     QCOMPARE(document.value(QLatin1String("accounts")).toArray().size(), 2);
+    int hyperliquidTickers = 0;
+    for (const QJsonValue &t : document.value(QLatin1String("tickers")).toArray()) {
+        if (t[QLatin1String("exchange")].toString() != QLatin1String("hyperliquid"))
+            continue;
+        ++hyperliquidTickers;
+        QVERIFY(t[QLatin1String("last")].isDouble() && t[QLatin1String("funding")].isDouble());
+    }
+    QVERIFY2(hyperliquidTickers >= 20, qPrintable(QString::number(hyperliquidTickers)));
 }
 
 void tst_OnceRunner::setupErrors_data()
@@ -307,7 +324,7 @@ void tst_OnceRunner::executableJson()
     QCOMPARE(document[QLatin1String("positions")].toArray().size(), 8);
     QCOMPARE(document[QLatin1String("accounts")].toArray().size(), 2);
     QVERIFY(document[QLatin1String("tickers")].toArray().size() >= 40);
-    QCOMPARE(document[QLatin1String("requests")].toArray().size(), 8);
+    QCOMPARE(document[QLatin1String("requests")].toArray().size(), 9);
 }
 
 void tst_OnceRunner::executableRejectsBadArguments_data()

@@ -43,12 +43,21 @@ public:
         QTimer::singleShot(0, this, [this, kind, error] { finish(kind, error); });
     }
     int weight(DataKind kind) const override { return weights.value(int(kind), 1); }
-    QString budgetName(DataKind) const override { return QStringLiteral("all"); }
+    QString budgetName(DataKind kind) const override
+    {
+        return budgetPerKind ? nameOf(kind) : QStringLiteral("all");
+    }
     int budgetCapacity() const override { return capacity; }
     qint64 budgetWindowMs() const override { return windowMs; }
     bool hasCredentials() const override { return true; }
 
-    int totalFetches() const { return fetches.value(0) + fetches.value(1) + fetches.value(2); }
+    int totalFetches() const
+    {
+        int total = 0;
+        for (DataKind kind : allDataKinds)
+            total += fetches.value(int(kind));
+        return total;
+    }
 
     QHash<int, int> fetches;
     QHash<int, QList<qint64>> fetchTimes; // by the fake clock
@@ -56,20 +65,32 @@ public:
     QHash<int, int> weights;
     int capacity = 1000;
     qint64 windowMs = 1000;
+    bool budgetPerKind = false; // as Bitunix's per endpoint; otherwise one budget, as Hyperliquid's per IP
 
 private:
     const FakeClock *m_clock;
 };
 
-// A Refresher on a fake clock, driving one fake client, every data kind on one cadence.
+// The fake client's own rate limit (the exchange's, before the share is taken).
+struct Limit
+{
+    int capacity = 1000;
+    qint64 windowMs = 1000;
+};
+
+// A Refresher on a fake clock, driving one fake client, every data kind on one cadence. The share is 100 %
+// unless a test asks for another: the budget is then the fake client's own limit.
 struct Rig
 {
-    Rig(HttpClient *http, Exchange exchange, int cadenceMs)
+    Rig(HttpClient *http, Exchange exchange, int cadenceMs, Limit limit = {}, int sharePercent = 100)
         : client(exchange, http, &clock)
         , refresher(http)
     {
+        client.capacity = limit.capacity;
+        client.windowMs = limit.windowMs;
         clock.drive(refresher);
         refresher.addClient(&client);
+        refresher.setSharePercent(sharePercent); // before the cadences: the share sets them too
         for (DataKind kind : allDataKinds)
             refresher.setCadence(kind, cadenceMs);
     }
@@ -146,6 +167,12 @@ private slots:
     void stalenessFollowsFailuresAndAge();
     void interleavedArmsAlternatePerCycle();
     void pauseStopsNewCalls();
+    void sharePercentSetsTheCadences();
+    void sharePercentShrinksTheBudgets();
+    void shareBelowOneCallStretchesTheWindow();
+    void spentStaysSpentWhenTheShareChanges();
+    void defaultPlanKeepsEveryCadence_data();
+    void defaultPlanKeepsEveryCadence();
 
 private:
     std::unique_ptr<HttpClient> m_http;
@@ -160,6 +187,7 @@ void tst_Refresher::cadencePerDataKind()
 {
     Rig rig(m_http.get(), Exchange::Bitunix, 200);
     auto &[clock, client, refresher] = rig;
+    refresher.setCadence(DataKind::MarketStats, 900);
     refresher.setCadence(DataKind::Positions, 600);
     refresher.setCadence(DataKind::Account, 600);
     refresher.start();
@@ -167,6 +195,7 @@ void tst_Refresher::cadencePerDataKind()
     QVERIFY(run.answered);
     // Three ticker refreshes per position refresh, each exactly on its cadence.
     QCOMPARE(client.fetchTimes.value(int(DataKind::Tickers)), steps(0, 1800, 200));
+    QCOMPARE(client.fetchTimes.value(int(DataKind::MarketStats)), steps(0, 1800, 900));
     QCOMPARE(client.fetchTimes.value(int(DataKind::Positions)), steps(0, 1800, 600));
     QCOMPARE(client.fetchTimes.value(int(DataKind::Account)), steps(0, 1800, 600));
     QCOMPARE(run.wakesWithoutCycle, 0);
@@ -195,8 +224,8 @@ void tst_Refresher::backOffArmsTheTimerForRetryAfter()
     Rig rig(m_http.get(), Exchange::Bitunix, 100);
     auto &[clock, client, refresher] = rig;
     client.errors[int(DataKind::Tickers)] = {FetchErrorKind::RateLimit, QStringLiteral("slow down"), 5000};
-    refresher.setCadence(DataKind::Positions, 3'600'000);
-    refresher.setCadence(DataKind::Account, 3'600'000);
+    for (DataKind kind : {DataKind::MarketStats, DataKind::Positions, DataKind::Account})
+        refresher.setCadence(kind, 3'600'000);
     refresher.start();
     QVERIFY(answered(refresher));
     // The first back-off (0.5 to 1.5 s) is shorter than what the server asked for: Retry-After decides.
@@ -266,9 +295,9 @@ void tst_Refresher::oneCycleSendsEverythingAtOnce()
     refresher.refreshNow();
     QVERIFY(idle.wait(20'000));
     QCOMPARE(cycles.count(), 1);
-    QCOMPARE(cycles.first().at(1).toInt(), 6); // three data kinds of two exchanges
+    QCOMPARE(cycles.first().at(1).toInt(), 8); // four data kinds of two exchanges
     QTRY_VERIFY(m_http->inFlight() == 0);
-    QVERIFY(samples.count() >= 6);
+    QVERIFY(samples.count() >= 8);
     qint64 lastStart = 0, firstEnd = std::numeric_limits<qint64>::max();
     for (const QList<QVariant> &args : std::as_const(samples)) {
         const auto s = args.first().value<RequestSample>();
@@ -286,14 +315,12 @@ void tst_Refresher::oneCycleSendsEverythingAtOnce()
 
 void tst_Refresher::budgetDelaysButNeverDrops()
 {
-    Rig rig(m_http.get(), Exchange::Hyperliquid, 100);
+    Rig rig(m_http.get(), Exchange::Hyperliquid, 100, {20, 600});
     auto &[clock, client, refresher] = rig;
-    client.capacity = 20;
-    client.windowMs = 600;
-    client.weights = {
-        {int(DataKind::Tickers), 20}, {int(DataKind::Positions), 20}, {int(DataKind::Account), 20}};
+    for (DataKind kind : allDataKinds)
+        client.weights[int(kind)] = 20;
     refresher.start();
-    const Run run = advance(refresher, clock, 8 * 600);
+    const Run run = advance(refresher, clock, 11 * 600);
     QVERIFY(run.answered);
     // One weight-20 call per 600 ms window, whatever the cadence asks: merged, the fetch times are exactly
     // that far apart.
@@ -301,7 +328,7 @@ void tst_Refresher::budgetDelaysButNeverDrops()
     for (const auto &list : std::as_const(client.fetchTimes))
         times += list;
     std::sort(times.begin(), times.end());
-    QCOMPARE(times, steps(0, 8 * 600, 600));
+    QCOMPARE(times, steps(0, 11 * 600, 600));
     // Delayed, not dropped: the longest overdue goes first, so the kinds take turns.
     for (DataKind kind : allDataKinds)
         QCOMPARE(client.fetches.value(int(kind)), 3);
@@ -311,35 +338,35 @@ void tst_Refresher::budgetDelaysButNeverDrops()
 
 void tst_Refresher::budgetBlockedFeedWakesWhenTheBudgetHasRoom()
 {
-    Rig rig(m_http.get(), Exchange::Hyperliquid, 100);
+    Rig rig(m_http.get(), Exchange::Hyperliquid, 100, {20, 1000}); // room for two of the four calls
     auto &[clock, client, refresher] = rig;
-    client.capacity = 20; // two of the three calls
-    client.windowMs = 1000;
-    client.weights = {
-        {int(DataKind::Tickers), 10}, {int(DataKind::Positions), 10}, {int(DataKind::Account), 10}};
+    for (DataKind kind : allDataKinds)
+        client.weights[int(kind)] = 10;
     refresher.start();
     QVERIFY(answered(refresher));
     QCOMPARE(client.totalFetches(), 2);
-    // Account is due but the budget is full until the first spend leaves the window: the timer is armed for
-    // then, not for the cadence of the others (100 ms) nor to poll.
+    QCOMPARE(client.fetches.value(int(DataKind::Positions)), 0);
+    // Positions and account are due but the budget is full until the first spends leave the window: the
+    // timer is armed for then, not for the cadence of the others (100 ms) nor to poll.
     QCOMPARE(refresher.msUntilNextWake(), 1000);
     Run run = advance(refresher, clock, 999);
     QCOMPARE(run.wakes, 0);
     QCOMPARE(client.totalFetches(), 2);
     run = advance(refresher, clock, 1);
     QCOMPARE(run.wakes, 1);
+    // The longest overdue first: positions and account, not the tickers and stats due again since 100 ms.
+    QCOMPARE(client.fetchTimes.value(int(DataKind::Positions)), QList<qint64>({1000}));
     QCOMPARE(client.fetchTimes.value(int(DataKind::Account)), QList<qint64>({1000}));
     QCOMPARE(client.totalFetches(), 4);
 }
 
 void tst_Refresher::cycleFitsOnlyWhenTheBudgetHasRoom()
 {
-    Rig rig(m_http.get(), Exchange::Hyperliquid, 3'600'000); // only refreshNow() sends
+    // Only refreshNow() sends; a whole cycle (4 x 10) fits once per window.
+    Rig rig(m_http.get(), Exchange::Hyperliquid, 3'600'000, {40, 60'000});
     auto &[clock, client, refresher] = rig;
-    client.capacity = 30; // a whole cycle (3 x 10) fits once per window
-    client.windowMs = 60'000;
-    client.weights = {
-        {int(DataKind::Tickers), 10}, {int(DataKind::Positions), 10}, {int(DataKind::Account), 10}};
+    for (DataKind kind : allDataKinds)
+        client.weights[int(kind)] = 10;
     QCOMPARE(refresher.msUntilCycleFits(), 0);
     refresher.refreshNow();
     QCOMPARE(refresher.cyclesStarted(), 1);
@@ -356,7 +383,7 @@ void tst_Refresher::cycleFitsOnlyWhenTheBudgetHasRoom()
     QCOMPARE(refresher.cyclesStarted(), 2);
     QVERIFY(answered(refresher));
 
-    // Against exsim (no rate limit of its own) the benchmark lifts the budgets: cycles go back to back.
+    // Against an exsim that enforces no rate limits the benchmark lifts the budgets: cycles go back to back.
     refresher.setBudgetsEnforced(false);
     QCOMPARE(refresher.msUntilCycleFits(), 0);
     refresher.refreshNow();
@@ -444,7 +471,7 @@ void tst_Refresher::interleavedArmsAlternatePerCycle()
     for (int i = 0; i < 6; ++i) {
         QCOMPARE(cycles.at(i).first().value<ReuseMode>(),
                  i % 2 == 0 ? ReuseMode::Pooled : ReuseMode::NoReuse);
-        QCOMPARE(cycles.at(i).at(1).toInt(), 3);
+        QCOMPARE(cycles.at(i).at(1).toInt(), 4);
     }
 }
 
@@ -468,6 +495,196 @@ void tst_Refresher::pauseStopsNewCalls()
     QVERIFY(cycles.wait());
     QCOMPARE(cycles.count(), 1);
     QCOMPARE(client.fetchTimes.value(int(DataKind::Tickers)), QList<qint64>({0, 100, 60'100}));
+}
+
+void tst_Refresher::sharePercentSetsTheCadences()
+{
+    Refresher refresher(m_http.get());
+    QCOMPARE(refresher.sharePercent(), PollPlan::defaultSharePercent);
+    QCOMPARE(refresher.sharePercent(), 15);
+    auto cadences = [&refresher] {
+        QList<int> list;
+        for (DataKind kind : allDataKinds)
+            list << refresher.cadence(kind);
+        return list;
+    };
+    // Tickers, stats, positions, account.
+    QCOMPARE(cadences(), QList<int>({2000, 15'000, 10'000, 10'000}));
+    refresher.setSharePercent(30); // twice the share: twice as often
+    QCOMPARE(refresher.sharePercent(), 30);
+    QCOMPARE(cadences(), QList<int>({1000, 7500, 5000, 5000}));
+    refresher.setSharePercent(100); // no faster than each kind's floor
+    QCOMPARE(cadences(), QList<int>({1000, 3000, 2000, 2000}));
+    refresher.setSharePercent(5);
+    QCOMPARE(cadences(), QList<int>({6000, 45'000, 30'000, 30'000}));
+    refresher.setSharePercent(0); // clamped
+    QCOMPARE(refresher.sharePercent(), 5);
+    QCOMPARE(cadences(), QList<int>({6000, 45'000, 30'000, 30'000}));
+    refresher.setSharePercent(15);
+    QCOMPARE(cadences(), QList<int>({2000, 15'000, 10'000, 10'000}));
+    // setCadence() still overrides one kind, and only that one.
+    refresher.setCadence(DataKind::Tickers, 500);
+    QCOMPARE(cadences(), QList<int>({500, 15'000, 10'000, 10'000}));
+
+    // And the scheduler follows them: at 15 %, one minute of a client that nothing holds back.
+    FakeClock clock;
+    FakeClient client(Exchange::Bitunix, m_http.get(), &clock);
+    Refresher driven(m_http.get());
+    clock.drive(driven);
+    driven.addClient(&client);
+    driven.setSharePercent(15);
+    driven.start();
+    const Run run = advance(driven, clock, 60'000);
+    QVERIFY(run.answered);
+    QCOMPARE(client.fetchTimes.value(int(DataKind::Tickers)), steps(0, 60'000, 2000));
+    QCOMPARE(client.fetchTimes.value(int(DataKind::MarketStats)), steps(0, 60'000, 15'000));
+    QCOMPARE(client.fetchTimes.value(int(DataKind::Positions)), steps(0, 60'000, 10'000));
+    QCOMPARE(client.fetchTimes.value(int(DataKind::Account)), steps(0, 60'000, 10'000));
+    QCOMPARE(run.wakesWithoutCycle, 0);
+}
+
+void tst_Refresher::sharePercentShrinksTheBudgets()
+{
+    // The real clients' limits: Hyperliquid 1200 weight per minute per IP, Bitunix 10 calls per second per
+    // endpoint.
+    FakeClock clock;
+    Refresher refresher(m_http.get());
+    clock.drive(refresher);
+    BitunixClient bitunix(m_http.get());
+    HyperliquidClient hyperliquid(m_http.get());
+    refresher.addClient(&bitunix);
+    refresher.addClient(&hyperliquid);
+    QCOMPARE(refresher.msUntilCycleFits(), 0); // nothing spent yet
+    QCOMPARE(refresher.budgetUse(Exchange::Hyperliquid), std::make_pair(0, 180)); // 15 % of 1200
+    QCOMPARE(refresher.budgetUse(Exchange::Bitunix), std::make_pair(0, 1)); // 15 % of 10, whole calls
+    refresher.setSharePercent(100);
+    QCOMPARE(refresher.budgetUse(Exchange::Hyperliquid), std::make_pair(0, 1200));
+    QCOMPARE(refresher.budgetUse(Exchange::Bitunix), std::make_pair(0, 10));
+    refresher.setSharePercent(50);
+    QCOMPARE(refresher.budgetUse(Exchange::Hyperliquid), std::make_pair(0, 600));
+    QCOMPARE(refresher.budgetUse(Exchange::Bitunix), std::make_pair(0, 5));
+
+    // What the budget lets through at 15 %: 180 weight in any minute, nothing more. Weight-20 calls, due
+    // every 100 ms: nine of them, then nothing until the first spends leave the window.
+    Rig rig(m_http.get(), Exchange::Hyperliquid, 100,
+            {hyperliquid.budgetCapacity(), hyperliquid.budgetWindowMs()}, 15);
+    for (DataKind kind : allDataKinds)
+        rig.client.weights[int(kind)] = 20;
+    rig.refresher.start();
+    Run run = advance(rig.refresher, rig.clock, 59'999);
+    QVERIFY(run.answered);
+    QCOMPARE(rig.client.totalFetches(), 9);
+    QCOMPARE(rig.refresher.budgetUse(Exchange::Hyperliquid), std::make_pair(180, 180));
+    run = advance(rig.refresher, rig.clock, 1);
+    QVERIFY(run.answered);
+    QCOMPARE(rig.client.totalFetches(), 13); // the four spent at 0 came back
+}
+
+void tst_Refresher::shareBelowOneCallStretchesTheWindow()
+{
+    // 5 % of 10 calls per second is half a call per second: one call per two seconds.
+    Rig rig(m_http.get(), Exchange::Bitunix, 100, {10, 1000}, 5);
+    auto &[clock, client, refresher] = rig;
+    QCOMPARE(refresher.budgetUse(Exchange::Bitunix), std::make_pair(0, 1));
+    refresher.start();
+    const Run run = advance(refresher, clock, 8000);
+    QVERIFY(run.answered);
+    QList<qint64> times;
+    for (const auto &list : std::as_const(client.fetchTimes))
+        times += list;
+    std::sort(times.begin(), times.end());
+    QCOMPARE(times, steps(0, 8000, 2000));
+    QCOMPARE(run.wakesWithoutCycle, 0);
+}
+
+void tst_Refresher::spentStaysSpentWhenTheShareChanges()
+{
+    // Hyperliquid's limit and weights; only refreshNow() sends.
+    HyperliquidClient hyperliquid(m_http.get());
+    Rig rig(m_http.get(), Exchange::Hyperliquid, 3'600'000,
+            {hyperliquid.budgetCapacity(), hyperliquid.budgetWindowMs()}, 15);
+    auto &[clock, client, refresher] = rig;
+    int cycleWeight = 0;
+    for (DataKind kind : allDataKinds) {
+        client.weights[int(kind)] = hyperliquid.weight(kind);
+        cycleWeight += hyperliquid.weight(kind);
+    }
+    QCOMPARE(cycleWeight, 26);
+    refresher.refreshNow();
+    QCOMPARE(refresher.cyclesStarted(), 1);
+    QVERIFY(answered(refresher));
+    QCOMPARE(refresher.budgetUse(Exchange::Hyperliquid), std::make_pair(26, 180));
+    // A new share changes the limit, not what the window holds.
+    refresher.setSharePercent(100);
+    QCOMPARE(refresher.budgetUse(Exchange::Hyperliquid), std::make_pair(26, 1200));
+    refresher.setSharePercent(5);
+    QCOMPARE(refresher.budgetUse(Exchange::Hyperliquid), std::make_pair(26, 60));
+    clock.ms = 1000;
+    QCOMPARE(refresher.msUntilCycleFits(), 0); // 26 + 26 <= 60
+    refresher.refreshNow();
+    QCOMPARE(refresher.cyclesStarted(), 2);
+    QVERIFY(answered(refresher));
+    QCOMPARE(refresher.budgetUse(Exchange::Hyperliquid), std::make_pair(52, 60));
+    // A third would make 78: it fits once the stats call spent at 0 has left the window.
+    QCOMPARE(refresher.msUntilCycleFits(), 59'000);
+    // Meanwhile only what fits goes out: the tickers (2), not the stats (20), which holds back the rest.
+    QSignalSpy cycles(&refresher, &Refresher::cycleStarted);
+    refresher.refreshNow();
+    QCOMPARE(cycles.count(), 1);
+    QCOMPARE(cycles.first().at(1).toInt(), 1);
+    QVERIFY(answered(refresher));
+    QCOMPARE(client.fetches.value(int(DataKind::Tickers)), 3);
+    QCOMPARE(client.fetches.value(int(DataKind::MarketStats)), 2);
+    QCOMPARE(client.fetches.value(int(DataKind::Account)), 2);
+    QCOMPARE(refresher.budgetUse(Exchange::Hyperliquid), std::make_pair(54, 60));
+    // Back to 15 %: the same 54 count against 180, and the rest fits.
+    refresher.setSharePercent(15);
+    QCOMPARE(refresher.budgetUse(Exchange::Hyperliquid), std::make_pair(54, 180));
+    QCOMPARE(refresher.msUntilCycleFits(), 0);
+    clock.ms = 60'000; // the first cycle's spend leaves the window
+    QCOMPARE(refresher.budgetUse(Exchange::Hyperliquid), std::make_pair(28, 180));
+}
+
+void tst_Refresher::defaultPlanKeepsEveryCadence_data()
+{
+    QTest::addColumn<Exchange>("exchange");
+    QTest::newRow("hyperliquid") << Exchange::Hyperliquid;
+    QTest::newRow("bitunix") << Exchange::Bitunix;
+}
+
+void tst_Refresher::defaultPlanKeepsEveryCadence()
+{
+    // At the default share, with the real clients' limits and weights, the budget never holds a call back:
+    // ten minutes, every call on its cadence.
+    QFETCH(Exchange, exchange);
+    HyperliquidClient hyperliquid(m_http.get());
+    BitunixClient bitunix(m_http.get());
+    const ExchangeClient *real = exchange == Exchange::Hyperliquid
+        ? static_cast<ExchangeClient *>(&hyperliquid)
+        : static_cast<ExchangeClient *>(&bitunix);
+    FakeClock clock;
+    FakeClient client(exchange, m_http.get(), &clock);
+    client.capacity = real->budgetCapacity();
+    client.windowMs = real->budgetWindowMs();
+    client.budgetPerKind = exchange == Exchange::Bitunix;
+    for (DataKind kind : allDataKinds)
+        client.weights[int(kind)] = real->weight(kind);
+    Refresher refresher(m_http.get());
+    clock.drive(refresher);
+    refresher.addClient(&client);
+    refresher.start();
+    constexpr qint64 tenMinutes = 600'000;
+    const Run run = advance(refresher, clock, tenMinutes);
+    QVERIFY(run.answered);
+    QCOMPARE(client.fetchTimes.value(int(DataKind::Tickers)), steps(0, tenMinutes, 2000));
+    QCOMPARE(client.fetchTimes.value(int(DataKind::MarketStats)), steps(0, tenMinutes, 15'000));
+    QCOMPARE(client.fetchTimes.value(int(DataKind::Positions)), steps(0, tenMinutes, 10'000));
+    QCOMPARE(client.fetchTimes.value(int(DataKind::Account)), steps(0, tenMinutes, 10'000));
+    QCOMPARE(run.wakesWithoutCycle, 0);
+    const auto [used, capacity] = refresher.budgetUse(exchange);
+    QVERIFY2(used <= capacity, qPrintable(QStringLiteral("%1 of %2").arg(used).arg(capacity)));
+    if (exchange == Exchange::Hyperliquid)
+        QCOMPARE(used, 164); // in the last minute: 30 x 2 + 4 x 20 + 6 x 2 + 6 x 2, of 180
 }
 
 QTEST_GUILESS_MAIN(tst_Refresher)

@@ -102,9 +102,7 @@ void tst_Settings::defaults()
     QVERIFY(s->hyperliquidCustomUrl().isEmpty());
     QVERIFY(s->caFile().isEmpty());
     QVERIFY(s->watchlist().isEmpty());
-    QCOMPARE(s->cadenceMs(DataKind::Tickers), 2000);
-    QCOMPARE(s->cadenceMs(DataKind::Positions), 5000);
-    QCOMPARE(s->cadenceMs(DataKind::Account), 5000);
+    QCOMPARE(s->sharePercent(), 15);
     QCOMPARE(s->demoRttMs(), Settings::defaultDemoRttMs);
     QCOMPARE(s->demoRttMs(), 50);
     QCOMPARE(s->reuseMode(), ReuseMode::Pooled);
@@ -176,14 +174,8 @@ void tst_Settings::setterRoundTrips_data()
         s.setWatchlist({});
     }) << Check([](const Settings &s) { return s.watchlist().isEmpty(); })
                                        << 2 << 2;
-    QTest::newRow("cadences") << Setter([](Settings &s) {
-        s.setCadenceMs(DataKind::Tickers, 1000);
-        s.setCadenceMs(DataKind::Positions, 7000);
-        s.setCadenceMs(DataKind::Account, 9000);
-    }) << Check([](const Settings &s) {
-        return s.cadenceMs(DataKind::Tickers) == 1000 && s.cadenceMs(DataKind::Positions) == 7000
-            && s.cadenceMs(DataKind::Account) == 9000;
-    }) << 3 << 0;
+    QTest::newRow("rate share") << Setter([](Settings &s) { s.setSharePercent(40); })
+                                << Check([](const Settings &s) { return s.sharePercent() == 40; }) << 1 << 0;
     QTest::newRow("demo rtt") << Setter([](Settings &s) { s.setDemoRttMs(120); })
                               << Check([](const Settings &s) { return s.demoRttMs() == 120; }) << 1 << 0;
     QTest::newRow("demo rtt 0") << Setter([](Settings &s) { s.setDemoRttMs(0); })
@@ -274,8 +266,7 @@ void tst_Settings::settingTheDefaultIsNoChange_data()
     QTest::addColumn<Setter>("set");
     QTest::newRow("mode demo") << Setter([](Settings &s) { s.setMode(Settings::Mode::Demo); });
     QTest::newRow("demo rtt 50") << Setter([](Settings &s) { s.setDemoRttMs(Settings::defaultDemoRttMs); });
-    QTest::newRow("tickers every 2 s")
-        << Setter([](Settings &s) { s.setCadenceMs(DataKind::Tickers, 2000); });
+    QTest::newRow("rate share 15 %") << Setter([](Settings &s) { s.setSharePercent(15); });
     QTest::newRow("reuse pooled") << Setter([](Settings &s) { s.setReuseMode(ReuseMode::Pooled); });
     QTest::newRow("empty watchlist") << Setter([](Settings &s) { s.setWatchlist({}); });
     QTest::newRow("no address") << Setter([](Settings &s) { s.setHyperliquidAddress(QString()); });
@@ -299,15 +290,17 @@ void tst_Settings::settingTheDefaultIsNoChange()
 void tst_Settings::clampsOutOfRangeValues()
 {
     auto s = open();
-    s->setCadenceMs(DataKind::Tickers, 10);
-    QCOMPARE(s->cadenceMs(DataKind::Tickers), 250);
+    s->setSharePercent(1);
+    QCOMPARE(s->sharePercent(), 5);
+    s->setSharePercent(250);
+    QCOMPARE(s->sharePercent(), 100);
     s->setDemoRttMs(-5);
     QCOMPARE(s->demoRttMs(), 0);
     s->setDemoRttMs(100'000);
     QCOMPARE(s->demoRttMs(), 2000);
     // Garbage in the file reads as the default.
-    s->store()->setValue(QStringLiteral("refresh/positionsMs"), QStringLiteral("often"));
-    QCOMPARE(s->cadenceMs(DataKind::Positions), 5000);
+    s->store()->setValue(QStringLiteral("refresh/sharePercent"), QStringLiteral("lots"));
+    QCOMPARE(s->sharePercent(), 15);
     s->store()->setValue(QStringLiteral("reuseMode"), QStringLiteral("sometimes"));
     QCOMPARE(s->reuseMode(), ReuseMode::Pooled);
     s->store()->setValue(QStringLiteral("palette"), QStringLiteral("purple"));
@@ -392,21 +385,26 @@ void tst_Settings::noSecretInTheFile()
         QCOMPARE(loaded.size(), 1);
         QCOMPARE(loaded.first().first().value<BitunixCredentials>().secret, secret);
         QSignalSpy setterRows(s.get(), &Settings::changed);
-        // Every setter, once.
+        // Every setter, once, each to a value other than the default (so that each one writes).
         s->setMode(Settings::Mode::Live);
         s->setBitunixUrl(QUrl(QStringLiteral("https://bitunix.example.test")));
         s->setHyperliquidNetwork(Settings::Network::Custom);
         s->setHyperliquidCustomUrl(QUrl(QStringLiteral("https://127.0.0.1:1")));
         s->setCaFile(QStringLiteral("/tmp/ca.pem"));
         s->setWatchlist({QStringLiteral("BTC")});
-        for (DataKind kind : allDataKinds)
-            s->setCadenceMs(kind, 3000);
+        s->setSharePercent(30);
         s->setDemoRttMs(10);
         s->setReuseMode(ReuseMode::Interleaved);
+        s->setPalette(QStringLiteral("dark"));
         s->setHyperliquidAddress(validAddress);
         s->setWindowState("state");
         s->setWindowGeometry("geometry");
-        QVERIFY(setterRows.size() >= 14);
+        // Thirteen setters, thirteen keys written.
+        QSet<QString> keys;
+        for (const QList<QVariant> &row : std::as_const(setterRows))
+            keys.insert(row.first().toString());
+        QCOMPARE(setterRows.size(), 13);
+        QCOMPARE(keys.size(), 13);
         s->sync();
     }
     const QByteArray contents = fileContents();

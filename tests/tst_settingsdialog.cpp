@@ -165,9 +165,7 @@ void tst_SettingsDialog::setEverything(SettingsDialog &dialog, const QString &ca
     child<QLineEdit>(dialog, "caFile")->setText(caFile);
     child<QLineEdit>(dialog, "hyperliquidAddress")->setText(validAddress);
     child<QLineEdit>(dialog, "watchlist")->setText(QStringLiteral("btc, eth  sol,,pepe"));
-    child<QDoubleSpinBox>(dialog, "tickersCadence")->setValue(1.5);
-    child<QDoubleSpinBox>(dialog, "positionsCadence")->setValue(7);
-    child<QDoubleSpinBox>(dialog, "accountCadence")->setValue(9.25);
+    child<QSpinBox>(dialog, "rateShare")->setValue(30);
     child<QSpinBox>(dialog, "demoRtt")->setValue(120);
 }
 
@@ -183,10 +181,19 @@ void tst_SettingsDialog::showsTheSettings()
     QVERIFY(child<QLineEdit>(dialog, "caFile")->text().isEmpty());
     QVERIFY(child<QLineEdit>(dialog, "hyperliquidAddress")->text().isEmpty());
     QVERIFY(child<QLineEdit>(dialog, "watchlist")->text().isEmpty());
-    QCOMPARE(child<QDoubleSpinBox>(dialog, "tickersCadence")->value(), 2.0);
-    QCOMPARE(child<QDoubleSpinBox>(dialog, "positionsCadence")->value(), 5.0);
-    QCOMPARE(child<QDoubleSpinBox>(dialog, "accountCadence")->value(), 5.0);
-    QCOMPARE(child<QDoubleSpinBox>(dialog, "tickersCadence")->minimum(), 0.25);
+    QCOMPARE(child<QSpinBox>(dialog, "rateShare")->value(), 15);
+    QCOMPARE(child<QSpinBox>(dialog, "rateShare")->minimum(), 5);
+    QCOMPARE(child<QSpinBox>(dialog, "rateShare")->maximum(), 100);
+    // What the share becomes, before OK.
+    const QString plan = child<QLabel>(dialog, "sharePlan")->text();
+    QVERIFY2(plan.contains(QStringLiteral("Prices every 2 s")) && plan.contains(QStringLiteral("every 15 s"))
+                 && plan.contains(QStringLiteral("every 10 s"))
+                 && plan.contains(QStringLiteral("180 of its 1200")),
+             qPrintable(plan));
+    child<QSpinBox>(dialog, "rateShare")->setValue(30);
+    QVERIFY2(child<QLabel>(dialog, "sharePlan")->text().contains(QStringLiteral("Prices every 1 s")),
+             qPrintable(child<QLabel>(dialog, "sharePlan")->text()));
+    child<QSpinBox>(dialog, "rateShare")->setValue(15);
     QCOMPARE(child<QSpinBox>(dialog, "demoRtt")->value(), 50);
     QCOMPARE(child<QSpinBox>(dialog, "demoRtt")->minimum(), 0);
     QCOMPARE(child<QSpinBox>(dialog, "demoRtt")->maximum(), 2000);
@@ -215,7 +222,7 @@ void tst_SettingsDialog::roundTrip()
         QCOMPARE(dialog.result(), int(QDialog::Accepted));
         QCOMPARE(applied.size(), 1);
         QCOMPARE(changed.size(),
-                 11); // mode, url, network, custom url, ca, address, watchlist, 3 cadences, rtt
+                 9); // mode, url, network, custom url, ca, address, watchlist, share, rtt
         QCOMPARE(s->mode(), Settings::Mode::Live);
         QCOMPARE(s->bitunixUrl(), QUrl(QStringLiteral("https://bitunix.example:8443")));
         QCOMPARE(s->hyperliquidNetwork(), Settings::Network::Custom);
@@ -224,9 +231,7 @@ void tst_SettingsDialog::roundTrip()
         QCOMPARE(s->caFile(), caFile);
         QCOMPARE(s->storedHyperliquidAddress(), validAddress.toLower());
         QCOMPARE(s->watchlist(), (QStringList {"BTC", "ETH", "SOL", "PEPE"}));
-        QCOMPARE(s->cadenceMs(DataKind::Tickers), 1500);
-        QCOMPARE(s->cadenceMs(DataKind::Positions), 7000);
-        QCOMPARE(s->cadenceMs(DataKind::Account), 9250);
+        QCOMPARE(s->sharePercent(), 30);
         QCOMPARE(s->demoRttMs(), 120);
         s->sync();
     }
@@ -243,9 +248,7 @@ void tst_SettingsDialog::roundTrip()
     QCOMPARE(child<QLineEdit>(dialog, "caFile")->text(), caFile);
     QCOMPARE(child<QLineEdit>(dialog, "hyperliquidAddress")->text(), validAddress.toLower());
     QCOMPARE(child<QLineEdit>(dialog, "watchlist")->text(), QStringLiteral("BTC, ETH, SOL, PEPE"));
-    QCOMPARE(child<QDoubleSpinBox>(dialog, "tickersCadence")->value(), 1.5);
-    QCOMPARE(child<QDoubleSpinBox>(dialog, "positionsCadence")->value(), 7.0);
-    QCOMPARE(child<QDoubleSpinBox>(dialog, "accountCadence")->value(), 9.25);
+    QCOMPARE(child<QSpinBox>(dialog, "rateShare")->value(), 30);
     QCOMPARE(child<QSpinBox>(dialog, "demoRtt")->value(), 120);
     QVERIFY(!child<QLabel>(dialog, "caFileError")->isVisibleTo(&dialog)); // the file exists
 

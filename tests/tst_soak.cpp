@@ -183,13 +183,14 @@ void tst_Soak::pooledRefreshesAndSamplesStayBounded()
     config.demo = true;
     config.demoRttMs = 0;
     config.exsim.jitterMs = 0;
+    config.exsim.enforceRateLimits = false; // refreshes back to back, faster than any rate limit allows
     config.reuse = ReuseMode::Pooled;
     Session session;
     QString error;
     QVERIFY2(session.start(config, &error), qPrintable(error));
     Refresher *refresher = session.refresher();
     HttpClient *http = session.http();
-    refresher->setBudgetsEnforced(false); // exsim has no rate limit: refreshes go back to back
+    refresher->setBudgetsEnforced(false); // nor on this side: refreshes go back to back
 
     // As MainWindow wires them.
     LatencyLog log;
@@ -407,6 +408,7 @@ void tst_Soak::noReuseMemoryStaysFlat()
     config.demo = true;
     config.demoRttMs = 0;
     config.exsim.jitterMs = 0;
+    config.exsim.enforceRateLimits = false; // refreshes back to back, faster than any rate limit allows
     config.reuse = ReuseMode::NoReuse;
     Session session;
     QString error;

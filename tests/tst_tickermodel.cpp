@@ -4,6 +4,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QMetaEnum>
+#include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
@@ -128,6 +129,9 @@ private slots:
     void changeSign_data();
     void changeSign();
     void toolTipsAreRawTexts();
+    void bitunixFundingAndOpenInterestToolTips();
+    void delistedShownOnlyWhileHeld();
+    void shortcutsAgreeWithFormatting();
     void alignment();
     void sortRoleWithNaN();
     void sortProxyPutsAbsentLast();
@@ -454,10 +458,13 @@ void tst_TickerModel::toolTipsAreRawTexts()
     t.funding = dec("0.0000125");
     t.openInterest = dec("1000.5");
     t.delisted = true;
+    m_model->setHeldSymbols(Exchange::Hyperliquid, {QStringLiteral("BTC")});
     m_model->setTickers(Exchange::Hyperliquid, {t});
     QCOMPARE(text(0, Column::Exchange, Qt::ToolTipRole), QStringLiteral("hyperliquid"));
-    QCOMPARE(text(0, Column::Symbol, Qt::ToolTipRole), QStringLiteral("delisted"));
-    QCOMPARE(text(0, Column::Last, Qt::ToolTipRole), QStringLiteral("97010.50"));
+    QCOMPARE(text(0, Column::Symbol, Qt::ToolTipRole),
+             QStringLiteral("Delisted: shown because a position holds it"));
+    QCOMPARE(text(0, Column::Symbol), QStringLiteral("BTC (delisted)"));
+    QCOMPARE(text(0, Column::Last, Qt::ToolTipRole), QStringLiteral("mid: 97010.50"));
     QCOMPARE(text(0, Column::Mark, Qt::ToolTipRole), QStringLiteral("mark: 97011\noracle: 97005.5"));
     QCOMPARE(text(0, Column::Change24h, Qt::ToolTipRole),
              QStringLiteral("open 24 h: 95000.0\nlast: 97010.50"));
@@ -599,10 +606,116 @@ void tst_TickerModel::priceMovedAgainReportsOnlyTheTime()
                            "row 0 Change24h..Change24h toolTip"}));
 }
 
+void tst_TickerModel::bitunixFundingAndOpenInterestToolTips()
+{
+    Ticker t = tick(Exchange::Bitunix, "BTCUSDT", "60001");
+    t.funding = Decimal::fromValue(0.0005 / 8);
+    t.fundingIntervalHours = 8;
+    t.nextFundingMs = 1770710400000; // 2026-02-10 08:00 UTC
+    Ticker unknownInterval = tick(Exchange::Bitunix, "ETHUSDT", "3000");
+    m_model->setTickers(Exchange::Bitunix, {t, unknownInterval});
+    QCOMPARE(text(0, Column::Funding, Qt::ToolTipRole),
+             QStringLiteral("per hour: 0.0000625\npaid every 8 h: 0.0005\nnext: 2026-02-10 08:00 UTC"));
+    QCOMPARE(text(0, Column::OpenInterest, Qt::ToolTipRole),
+             QStringLiteral("Bitunix publishes no open interest"));
+    QCOMPARE(text(0, Column::Last, Qt::ToolTipRole), QStringLiteral("last trade: 60001"));
+    QVERIFY(text(1, Column::Funding, Qt::ToolTipRole).isEmpty());
+}
+
+// Hyperliquid keeps delisted assets in its universe; nobody can trade them. A row appears only while an open
+// position holds the asset, and goes when the position does.
+void tst_TickerModel::delistedShownOnlyWhileHeld()
+{
+    Ticker live = tick(Exchange::Hyperliquid, "BTC", "97000");
+    Ticker gone = tick(Exchange::Hyperliquid, "MATIC", "0.37");
+    gone.delisted = true;
+    m_model->setTickers(Exchange::Hyperliquid, {live, gone});
+    QCOMPARE(m_model->rowCount(), 1);
+    QCOMPARE(m_model->rowOf(Exchange::Hyperliquid, QStringLiteral("MATIC")), -1);
+
+    Position held;
+    held.exchange = Exchange::Hyperliquid;
+    held.symbol = QStringLiteral("MATIC");
+    m_model->setHeldPositions(Exchange::Hyperliquid, {held});
+    QCOMPARE(m_model->rowCount(), 2);
+    const int row = m_model->rowOf(Exchange::Hyperliquid, QStringLiteral("MATIC"));
+    QVERIFY(row >= 0);
+    QCOMPARE(text(row, Column::Symbol), QStringLiteral("MATIC (delisted)"));
+    // The other exchange's positions hold nothing here.
+    m_model->setHeldSymbols(Exchange::Bitunix, {QStringLiteral("BTC")});
+    QCOMPARE(m_model->rowCount(), 2);
+    // A new snapshot keeps it while the position lasts.
+    m_model->setTickers(Exchange::Hyperliquid, {live, gone});
+    QCOMPARE(m_model->rowCount(), 2);
+
+    m_model->setHeldPositions(Exchange::Hyperliquid, {});
+    QCOMPARE(m_model->rowCount(), 1);
+    QCOMPARE(m_model->rowOf(Exchange::Hyperliquid, QStringLiteral("BTC")), 0);
+}
+
+// sameCell() and sameInRole() spare an update the formatting of cells whose fields did not change: they must
+// never say "same" where the formatted data differs, nor "differs" where it is the same for a role they
+// answer. Checked against formatting both, over random changes to every field.
+void tst_TickerModel::shortcutsAgreeWithFormatting()
+{
+    struct Probe : TickerModel
+    {
+        using TickerModel::cellData;
+        using TickerModel::changingRoles;
+        using TickerModel::sameCell;
+        using TickerModel::sameInRole;
+    } probe;
+    QRandomGenerator random(13);
+    const char *const prices[] = {"", "1", "1.0", "2.5", "97010.5", "97010.50", "0.000012"};
+    auto pick = [&] {
+        return dec(prices[random.bounded(int(std::size(prices)))]);
+    };
+    auto randomRow = [&](Exchange exchange) {
+        TickerRow row;
+        Ticker &t = row.ticker;
+        t.exchange = exchange;
+        t.symbol = QStringLiteral("BTC");
+        for (Decimal *d : {&t.last, &t.mark, &t.open24h, &t.high24h, &t.low24h, &t.volumeBase, &t.volumeQuote,
+                           &t.funding, &t.openInterest, &t.oracle})
+            *d = pick();
+        t.priceDecimals = random.bounded(2) ? -1 : 2;
+        t.fundingIntervalHours = random.bounded(2) * 8;
+        t.nextFundingMs = random.bounded(2) * 1770710400000;
+        t.delisted = random.bounded(4) == 0;
+        row.priceMove = random.bounded(3) - 1;
+        row.priceMovedAtMs = random.bounded(2) * 1000;
+        return row;
+    };
+    int shortcuts = 0;
+    for (int round = 0; round < 3000; ++round) {
+        const Exchange exchange = random.bounded(2) ? Exchange::Bitunix : Exchange::Hyperliquid;
+        const TickerRow a = randomRow(exchange);
+        const TickerRow b = random.bounded(3) == 0 ? a : randomRow(exchange);
+        for (int column = 0; column < TickerModel::ColumnCount; ++column) {
+            const bool cellSame = probe.sameCell(a, b, column);
+            for (int role : probe.changingRoles()) {
+                const bool formattedSame = KeyedTableModelDetail::sameData(probe.cellData(a, column, role),
+                                                                           probe.cellData(b, column, role));
+                if (cellSame)
+                    QVERIFY2(formattedSame,
+                             qPrintable(QStringLiteral("column %1 role %2").arg(column).arg(role)));
+                if (const std::optional<bool> same = probe.sameInRole(a, b, column, role)) {
+                    ++shortcuts;
+                    QVERIFY2(
+                        *same == formattedSame,
+                        qPrintable(
+                            QStringLiteral("column %1 role %2: said %3").arg(column).arg(role).arg(*same)));
+                }
+            }
+        }
+    }
+    QVERIFY(shortcuts > 10'000);
+}
+
 void tst_TickerModel::headers()
 {
     QCOMPARE(m_model->columnCount(), 8);
-    const QStringList expected = {"Exchange",   "Symbol",     "Last",        "Mark",
+    const QStringList expected = {"Exchange",   "Symbol",     "Last / mid",  "Mark",
                                   "24h change", "Volume 24h", "Funding / h", "Open interest"};
     for (int column = 0; column < m_model->columnCount(); ++column) {
         QCOMPARE(m_model->headerData(column, Qt::Horizontal).toString(), expected.at(column));

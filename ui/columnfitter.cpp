@@ -11,14 +11,26 @@ ColumnFitter::ColumnFitter(QTableView *view)
         if (!m_fitting)
             m_userSized.insert(column);
     });
+    m_pending.setSingleShot(true);
+    connect(&m_pending, &QTimer::timeout, this, &ColumnFitter::fit);
+}
+
+void ColumnFitter::fitSoon()
+{
+    if (!m_fitted || !m_sinceFit.isValid() || m_sinceFit.hasExpired(m_minimumIntervalMs)) {
+        fit();
+        return;
+    }
+    if (!m_pending.isActive())
+        m_pending.start(int(std::max<qint64>(0, m_minimumIntervalMs - m_sinceFit.elapsed())));
 }
 
 void ColumnFitter::fit()
 {
     QHeaderView *header = m_view->horizontalHeader();
-    m_fitting = true;
     if (!m_view->model())
         return;
+    m_fitting = true;
     const int last = header->count() - 1;
     for (int column = 0; column <= last; ++column) {
         // The stretched last section takes what is left: fitting it would fight the stretch.
@@ -32,6 +44,8 @@ void ColumnFitter::fit()
             header->resizeSection(column, wanted);
     }
     m_fitting = false;
+    m_sinceFit.start();
+    m_pending.stop();
     if (m_view->model() && m_view->model()->rowCount() > 0)
         m_fitted = true;
 }

@@ -1,7 +1,9 @@
 #pragma once
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QSet>
+#include <QTimer>
 
 class QTableView;
 
@@ -15,9 +17,16 @@ public:
     explicit ColumnFitter(QTableView *view);
 
     void fit();
+    // fit(), at once for the first data, then at most once per interval: measuring a column lays out the
+    // text of every visible cell, which is most of what an idle window spends when it runs on every refresh.
+    void fitSoon();
+    void setMinimumIntervalMs(int ms) { m_minimumIntervalMs = ms; }
     bool isUserSized(int column) const { return m_userSized.contains(column); }
 
 private:
+    QTimer m_pending;
+    int m_minimumIntervalMs = 30'000;
+    QElapsedTimer m_sinceFit;
     QTableView *m_view;
     QSet<int> m_userSized;
     bool m_fitting = false;

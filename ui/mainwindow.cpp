@@ -44,8 +44,8 @@
 
 namespace {
 
-constexpr int statusIntervalMs = 500;
-constexpr int gainIntervalMs = 1000;
+constexpr int statusIntervalMs = 1000;
+constexpr int gainIntervalMs = 2000; // as often as new samples come, at the default share
 
 int feedKey(Exchange exchange, DataKind kind)
 {
@@ -111,17 +111,30 @@ MainWindow::MainWindow(Settings *settings, CredentialStore *credentials, const S
     gainTimer->start(gainIntervalMs);
     // Price flashes fade out: repaint the tickers while one is under way, and only then.
     auto *flashTimer = new QTimer(this);
-    flashTimer->setInterval(100);
+    // One repaint when the flash is over, none in between: every repaint lays out the text of each visible
+    // price again, and a fade drawn at ten frames a second was a third of what the idle window spent.
+    flashTimer->setInterval(PriceFlashDelegate::flashMs);
+    // Only the Last column flashes: repainting the rest would lay out every visible cell's text ten times a
+    // second, the biggest part of what an idle window costs.
+    constexpr int flashColumn = int(TickerModel::Column::Last);
     connect(flashTimer, &QTimer::timeout, this, [this, flashTimer] {
-        m_tickerView->viewport()->update();
+        const int x = m_tickerView->columnViewportPosition(flashColumn);
+        m_tickerView->viewport()->update(
+            QRect(x, 0, m_tickerView->columnWidth(flashColumn), m_tickerView->viewport()->height()));
         if (m_flashUntil.hasExpired())
             flashTimer->stop();
     });
-    connect(m_tickers, &QAbstractItemModel::dataChanged, flashTimer, [this, flashTimer] {
-        m_flashUntil.setRemainingTime(PriceFlashDelegate::flashMs + flashTimer->interval());
-        if (!flashTimer->isActive())
-            flashTimer->start();
-    });
+    connect(m_tickers, &QAbstractItemModel::dataChanged, flashTimer,
+            [this, flashTimer](const QModelIndex &topLeft, const QModelIndex &bottomRight,
+                               const QList<int> &roles) {
+                const bool priceMoved = topLeft.column() <= flashColumn && flashColumn <= bottomRight.column()
+                    && (roles.isEmpty() || roles.contains(TickerModel::PriceMovedAtRole));
+                if (!priceMoved)
+                    return;
+                m_flashUntil.setRemainingTime(PriceFlashDelegate::flashMs);
+                if (!flashTimer->isActive())
+                    flashTimer->start();
+            });
 }
 
 MainWindow::~MainWindow()
@@ -398,6 +411,7 @@ bool MainWindow::startSession(const SessionConfig &config, QString *error)
     for (ExchangeClient *client : m_session->clients()) {
         connect(client, &ExchangeClient::tickersUpdated, m_tickers, &TickerModel::setTickers);
         connect(client, &ExchangeClient::positionsUpdated, m_positions, &PositionModel::setPositions);
+        connect(client, &ExchangeClient::positionsUpdated, m_tickers, &TickerModel::setHeldPositions);
         connect(client, &ExchangeClient::accountUpdated, m_accounts, &AccountModel::setAccount);
     }
     connect(m_session->refresher(), &Refresher::statusChanged, this, &MainWindow::onFetched);
@@ -454,8 +468,9 @@ void MainWindow::onFetched(Exchange exchange, DataKind kind)
     m_reported.insert(feedKey(exchange, kind));
     markStale();
     refreshPositionsState();
-    (kind == DataKind::Tickers ? m_tickerFitter : m_positionFitter)->fit();
-    if (!m_firstRefreshDone && m_reported.size() == 6) {
+    (kind == DataKind::Tickers || kind == DataKind::MarketStats ? m_tickerFitter : m_positionFitter)
+        ->fitSoon();
+    if (!m_firstRefreshDone && m_reported.size() == 2 * dataKindCount) {
         m_firstRefreshDone = true;
         emit firstRefreshCompleted();
     }
@@ -511,8 +526,22 @@ void MainWindow::refreshStatus()
     m_healthLabel[1]->setText(health(Exchange::Hyperliquid));
     const auto bx = m_session->refresher()->budgetUse(Exchange::Bitunix);
     const auto hl = m_session->refresher()->budgetUse(Exchange::Hyperliquid);
-    m_budgetLabel->setText(
-        tr("BX %1/%2 req/s · HL %3/%4 weight/min").arg(bx.first).arg(bx.second).arg(hl.first).arg(hl.second));
+    const int share = m_session->refresher()->sharePercent();
+    m_budgetLabel->setText(tr("Rate share %1 %: HL %2/%3 weight/min · BX %4/%5")
+                               .arg(share)
+                               .arg(hl.first)
+                               .arg(hl.second)
+                               .arg(bx.first)
+                               .arg(bx.second));
+    m_budgetLabel->setToolTip(
+        tr("exdash uses at most %1 % of each exchange's rate limit (Settings): %2 of Hyperliquid's %3 weight "
+           "per minute per IP, %4 of Bitunix's %5 calls per second per endpoint (shown: the busiest "
+           "endpoint). The rest is left to whatever else trades from this machine.")
+            .arg(share)
+            .arg(hl.second)
+            .arg(HyperliquidClient::weightPerMinute)
+            .arg(bx.second)
+            .arg(BitunixClient::requestsPerSecondPerEndpoint));
     LatencyFilter lastMinute;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     lastMinute.fromMs = now - 60'000;

@@ -4,10 +4,10 @@
 #include "config/settings.h"
 #include "exchanges/bitunix/bitunixclient.h"
 #include "exchanges/hyperliquid/hyperliquidclient.h"
+#include "refresh/pollplan.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
-#include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -15,6 +15,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QResizeEvent>
@@ -68,16 +69,9 @@ void showRow(QLabel *label, bool visible)
     label->setVisible(visible);
 }
 
-QDoubleSpinBox *makeCadence(QWidget *parent, const QString &objectName)
+QString seconds(int ms)
 {
-    auto *spin = new QDoubleSpinBox(parent);
-    spin->setObjectName(objectName);
-    spin->setDecimals(2);
-    spin->setRange(0.25, 3600);
-    spin->setSingleStep(0.25);
-    spin->setSuffix(QStringLiteral(" s"));
-    spin->setAccelerated(true);
-    return spin;
+    return QLocale().toString(ms / 1000.0, 'g', 3);
 }
 
 // "" is valid (the default); otherwise an http(s) URL with a host.
@@ -148,21 +142,20 @@ void SettingsDialog::buildUi()
     m_watchlist->setPlaceholderText(tr("every market"));
     m_watchlist->setToolTip(tr("Base assets, separated by commas or spaces: BTC, ETH, SOL"));
     generalForm->addRow(tr("&Watchlist:"), m_watchlist);
-    m_tickers = makeCadence(general, QStringLiteral("tickersCadence"));
-    m_positions = makeCadence(general, QStringLiteral("positionsCadence"));
-    m_account = makeCadence(general, QStringLiteral("accountCadence"));
-    auto *cadences = new QHBoxLayout;
-    const auto addCadence = [&](const QString &caption, QDoubleSpinBox *spin) {
-        auto *label = new QLabel(caption, general);
-        label->setBuddy(spin);
-        cadences->addWidget(label);
-        cadences->addWidget(spin);
-    };
-    addCadence(tr("&tickers"), m_tickers);
-    addCadence(tr("&positions"), m_positions);
-    addCadence(tr("&account"), m_account);
-    cadences->addStretch(1);
-    generalForm->addRow(tr("Refresh every:"), cadences);
+    m_share = new QSpinBox(general);
+    m_share->setObjectName(QStringLiteral("rateShare"));
+    m_share->setRange(PollPlan::minSharePercent, PollPlan::maxSharePercent);
+    m_share->setSingleStep(5);
+    m_share->setSuffix(QStringLiteral(" %"));
+    m_share->setToolTip(
+        tr("The exchanges' rate limits are per IP: whatever exdash uses, a trading bot on the "
+           "same machine cannot. The refresh cadences follow from this share."));
+    generalForm->addRow(tr("&Share of each exchange's rate limit:"), m_share);
+    m_sharePlan = new QLabel(general);
+    m_sharePlan->setObjectName(QStringLiteral("sharePlan"));
+    m_sharePlan->setWordWrap(true);
+    generalForm->addRow(QString(), m_sharePlan);
+    connect(m_share, &QSpinBox::valueChanged, this, &SettingsDialog::showSharePlan);
     m_demoRtt = new QSpinBox(general);
     m_demoRtt->setObjectName(QStringLiteral("demoRtt"));
     m_demoRtt->setRange(0, 2000);
@@ -285,9 +278,8 @@ void SettingsDialog::load()
     const Settings &s = *m_settings;
     m_mode->setCurrentIndex(m_mode->findData(int(s.mode())));
     m_watchlist->setText(s.watchlist().join(QStringLiteral(", ")));
-    m_tickers->setValue(s.cadenceMs(DataKind::Tickers) / 1000.0);
-    m_positions->setValue(s.cadenceMs(DataKind::Positions) / 1000.0);
-    m_account->setValue(s.cadenceMs(DataKind::Account) / 1000.0);
+    m_share->setValue(s.sharePercent());
+    showSharePlan();
     m_demoRtt->setValue(s.demoRttMs());
     m_bitunixUrl->setText(s.bitunixUrl().toString());
     m_network->setCurrentIndex(m_network->findData(int(s.hyperliquidNetwork())));
@@ -415,6 +407,25 @@ void SettingsDialog::showCredentialsStatus(const QString &text, bool error)
     fitHeight();
 }
 
+void SettingsDialog::showSharePlan()
+{
+    const int share = m_share->value();
+    const PollPlan::Limit hyperliquid = PollPlan::share({HyperliquidClient::weightPerMinute, 60'000}, share);
+    const PollPlan::Limit bitunix =
+        PollPlan::share({BitunixClient::requestsPerSecondPerEndpoint, 1'000}, share);
+    m_sharePlan->setText(
+        tr("Prices every %1 s; marks, funding and open interest every %2 s; positions and account every %3 "
+           "s. "
+           "Hyperliquid: at most %4 of its %5 weight/min. Bitunix: at most %6 calls per %7 s per endpoint.")
+            .arg(seconds(PollPlan::cadenceMs(DataKind::Tickers, share)),
+                 seconds(PollPlan::cadenceMs(DataKind::MarketStats, share)),
+                 seconds(PollPlan::cadenceMs(DataKind::Positions, share)))
+            .arg(hyperliquid.capacity)
+            .arg(HyperliquidClient::weightPerMinute)
+            .arg(bitunix.capacity)
+            .arg(seconds(int(bitunix.windowMs))));
+}
+
 void SettingsDialog::fitHeight()
 {
     // A top-level layout takes no account of word-wrapped labels in its minimum size: without this, a message
@@ -460,9 +471,7 @@ bool SettingsDialog::writeSettings()
     Settings &s = *m_settings;
     s.setMode(Settings::Mode(m_mode->currentData().toInt()));
     s.setWatchlist(splitWatchlist(m_watchlist->text()));
-    s.setCadenceMs(DataKind::Tickers, qRound(m_tickers->value() * 1000));
-    s.setCadenceMs(DataKind::Positions, qRound(m_positions->value() * 1000));
-    s.setCadenceMs(DataKind::Account, qRound(m_account->value() * 1000));
+    s.setSharePercent(m_share->value());
     s.setDemoRttMs(m_demoRtt->value());
     const QString bitunixUrl = m_bitunixUrl->text().trimmed();
     s.setBitunixUrl(QUrl(bitunixUrl.isEmpty() ? QString::fromLatin1(BitunixClient::defaultUrl) : bitunixUrl));

@@ -5,7 +5,6 @@
 class CredentialStore;
 class QComboBox;
 class QDialogButtonBox;
-class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
 class QSpinBox;
@@ -24,7 +23,7 @@ struct BitunixCredentials;
 // Widgets have object names for tests: mode, bitunixUrl, hyperliquidNetwork, hyperliquidCustomUrl, caFile,
 // caBrowse, caFileError, bitunixUrlError, customUrlError, bitunixApiKey, bitunixApiSecret, credentialsNote,
 // credentialsStatus, credentialsPairError, hyperliquidAddress, addressError, addressNote, watchlist,
-// tickersCadence, positionsCadence, accountCadence, demoRtt, buttons.
+// rateShare, sharePlan, demoRtt, buttons.
 class SettingsDialog : public QDialog
 {
     Q_OBJECT
@@ -57,6 +56,7 @@ private:
     void showCredentialsStatus(const QString &text, bool error);
     void browseCaFile();
     void fitHeight();
+    void showSharePlan();
     static void markInvalid(QLineEdit *edit, QLabel *error, const QString &message);
 
     Settings *m_settings;
@@ -79,9 +79,8 @@ private:
     QLabel *m_addressError = nullptr;
     QLabel *m_addressNote = nullptr;
     QLineEdit *m_watchlist = nullptr;
-    QDoubleSpinBox *m_tickers = nullptr;
-    QDoubleSpinBox *m_positions = nullptr;
-    QDoubleSpinBox *m_account = nullptr;
+    QSpinBox *m_share = nullptr;
+    QLabel *m_sharePlan = nullptr;
     QSpinBox *m_demoRtt = nullptr;
     QDialogButtonBox *m_buttons = nullptr;
 

@@ -2,13 +2,11 @@
 
 #include "exchanges/bitunix/bitunixclient.h"
 #include "exchanges/hyperliquid/hyperliquidclient.h"
+#include "refresh/pollplan.h"
 
 namespace {
 
-QString cadenceKey(DataKind kind)
-{
-    return QStringLiteral("refresh/%1Ms").arg(nameOf(kind));
-}
+const QString shareKey = QStringLiteral("refresh/sharePercent");
 
 } // namespace
 
@@ -121,16 +119,17 @@ void Settings::setWatchlist(const QStringList &bases)
     set(QStringLiteral("watchlist"), cleaned, cleaned != watchlist());
 }
 
-int Settings::cadenceMs(DataKind kind) const
+int Settings::sharePercent() const
 {
-    const int fallback = kind == DataKind::Tickers ? 2000 : 5000;
-    const int value = m_store->value(cadenceKey(kind), fallback).toInt();
-    return value >= 250 ? value : fallback;
+    bool ok = false;
+    const int value = m_store->value(shareKey, PollPlan::defaultSharePercent).toInt(&ok);
+    return ok ? PollPlan::clampShare(value) : PollPlan::defaultSharePercent;
 }
 
-void Settings::setCadenceMs(DataKind kind, int ms)
+void Settings::setSharePercent(int percent)
 {
-    set(cadenceKey(kind), std::max(250, ms), std::max(250, ms) != cadenceMs(kind));
+    const int clamped = PollPlan::clampShare(percent);
+    set(shareKey, clamped, clamped != sharePercent());
 }
 
 int Settings::demoRttMs() const

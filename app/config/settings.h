@@ -38,8 +38,9 @@ public:
     void setCaFile(const QString &path);
     QStringList watchlist() const; // bases; empty: everything
     void setWatchlist(const QStringList &bases);
-    int cadenceMs(DataKind kind) const;
-    void setCadenceMs(DataKind kind, int ms);
+    // The share of each exchange's rate limit exdash may use, in percent (PollPlan: 5 to 100, default 15).
+    int sharePercent() const;
+    void setSharePercent(int percent);
     int demoRttMs() const;
     void setDemoRttMs(int ms);
     ReuseMode reuseMode() const;

@@ -10,6 +10,8 @@ QString nameOf(DataKind kind)
     switch (kind) {
     case DataKind::Tickers:
         return QStringLiteral("tickers");
+    case DataKind::MarketStats:
+        return QStringLiteral("stats");
     case DataKind::Positions:
         return QStringLiteral("positions");
     case DataKind::Account:

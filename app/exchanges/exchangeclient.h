@@ -8,9 +8,16 @@
 #include <QObject>
 #include <QStringList>
 
-enum class DataKind { Tickers, Positions, Account };
+#include <iterator>
+
+// Tickers: the prices that move (Bitunix tickers, Hyperliquid allMids), fetched often and cheaply.
+// MarketStats: what changes slowly and costs more (Hyperliquid's marks, funding, open interest and 24 h
+// volume; Bitunix's funding).
+enum class DataKind { Tickers, MarketStats, Positions, Account };
 QString nameOf(DataKind kind);
-constexpr DataKind allDataKinds[] = {DataKind::Tickers, DataKind::Positions, DataKind::Account};
+constexpr DataKind allDataKinds[] = {DataKind::Tickers, DataKind::MarketStats, DataKind::Positions,
+                                     DataKind::Account};
+constexpr int dataKindCount = int(std::size(allDataKinds));
 
 enum class FetchErrorKind {
     None,
@@ -44,8 +51,9 @@ Q_DECLARE_METATYPE(FetchError)
 QDateTime httpDate(const QByteArray &value);
 
 // One exchange's data feed: builds requests, sends them through the shared HttpClient, parses the answers
-// into value types and emits them. Keeps nothing but what it needs to join data (Bitunix marks) or merge it
-// (Hyperliquid spot balances); the models keep the last good data.
+// into value types and emits them. Keeps nothing but what it needs to join answers that come at different
+// cadences (Bitunix tickers, funding and marks; Hyperliquid contexts, mids and spot balances); the models
+// keep the last good data.
 class ExchangeClient : public QObject
 {
     Q_OBJECT

@@ -17,7 +17,7 @@ Decimal Decimal::fromValue(double value)
     Decimal d;
     if (std::isfinite(value)) {
         d.value = value;
-        d.text = QString::number(value, 'g', QLocale::FloatingPointShortest);
+        d.text = QString::number(value, 'f', QLocale::FloatingPointShortest);
     }
     return d;
 }

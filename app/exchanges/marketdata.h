@@ -19,7 +19,9 @@ struct Decimal
     double value = std::numeric_limits<double>::quiet_NaN();
 
     bool isValid() const { return !text.isEmpty() && std::isfinite(value); }
-    static Decimal fromValue(double value); // for derived numbers: shortest round-trip text
+    // For derived numbers: the shortest text that reads back as `value`, without an exponent (as exchanges
+    // write them: 0.0000625, not 6.25e-05).
+    static Decimal fromValue(double value);
 };
 
 struct Ticker
@@ -33,7 +35,9 @@ struct Ticker
     Decimal low24h; // Bitunix only
     Decimal volumeBase; // 24 h, in coins
     Decimal volumeQuote; // 24 h, in USDT/USD
-    Decimal funding; // Hyperliquid: hourly rate; Bitunix: absent (not in its ticker)
+    Decimal funding; // per hour (Bitunix: its rate over its interval)
+    int fundingIntervalHours = 0; // how often funding is paid (Hyperliquid: 1); 0: unknown
+    qint64 nextFundingMs = 0; // ms since the epoch; 0: unknown
     Decimal openInterest; // in coins; Hyperliquid only
     Decimal oracle; // Hyperliquid only
     int priceDecimals = -1; // display precision when the exchange says it (-1: unknown)

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <initializer_list>
 #include <iterator>
+#include <optional>
 #include <utility>
 
 Q_DECLARE_LOGGING_CATEGORY(lcModels)
@@ -93,6 +94,25 @@ protected:
     virtual QVariant cellData(const Row &row, int column, int role) const = 0;
     // The roles compared to find what changed, in the order dataChanged lists them.
     virtual QList<int> changingRoles() const = 0;
+    // A cheap proof that a cell shows the same in every role (the fields it is made of are equal), so that an
+    // update need not format both versions to compare them. false: compare them role by role.
+    virtual bool sameCell(const Row &before, const Row &after, int column) const
+    {
+        Q_UNUSED(before);
+        Q_UNUSED(after);
+        Q_UNUSED(column);
+        return false;
+    }
+    // The same for one role: true or false when the fields tell (a tooltip that quotes them as received),
+    // nullopt to format both and compare.
+    virtual std::optional<bool> sameInRole(const Row &before, const Row &after, int column, int role) const
+    {
+        Q_UNUSED(before);
+        Q_UNUSED(after);
+        Q_UNUSED(column);
+        Q_UNUSED(role);
+        return std::nullopt;
+    }
     // For a row present before and after an update, before the two are compared.
     virtual void carryOver(const Row &before, Row &after) const
     {
@@ -216,10 +236,13 @@ void KeyedTableModel<Row>::emitChanged(int row, const Row &before, const Row &af
     const int columns = columnCount();
     for (int column = 0; column < columns; ++column) {
         quint64 changedRoles = 0;
-        for (int i = 0; i < roles.size(); ++i) {
+        for (int i = 0; i < roles.size() && !sameCell(before, after, column); ++i) {
             const int role = roles.at(i);
-            if (!KeyedTableModelDetail::sameData(cellData(before, column, role),
-                                                 cellData(after, column, role)))
+            const std::optional<bool> same = sameInRole(before, after, column, role);
+            const bool changed = same ? !*same
+                                      : !KeyedTableModelDetail::sameData(cellData(before, column, role),
+                                                                         cellData(after, column, role));
+            if (changed)
                 changedRoles |= quint64(1) << i;
         }
         if (changedRoles == 0) {

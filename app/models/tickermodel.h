@@ -2,6 +2,9 @@
 
 #include "keyedtablemodel.h"
 
+#include <QSet>
+
+#include <array>
 #include <functional>
 
 struct TickerKey
@@ -25,6 +28,9 @@ struct TickerRow
     Ticker ticker;
     int priceMove = 0; // +1, -1, 0
     qint64 priceMovedAtMs = 0; // ms since epoch of the latest move; 0: never moved
+    // What each column shows, formatted once per snapshot: an update compares it, every repaint reads it.
+    mutable std::array<QString, 8> shown;
+    mutable quint16 shownColumns = 0; // bit per column: formatted
 
     TickerKey key() const { return {ticker.exchange, ticker.symbol}; }
     Exchange exchange() const { return ticker.exchange; }
@@ -63,14 +69,26 @@ public:
     void setClock(std::function<qint64()> msSinceEpoch);
 
 public Q_SLOTS:
-    // Replaces that exchange's rows; the exchange argument wins over Ticker::exchange.
+    // Replaces that exchange's rows; the exchange argument wins over Ticker::exchange. Delisted assets are
+    // left out unless a position holds them (setHeldSymbols).
     void setTickers(Exchange exchange, const QList<Ticker> &tickers);
+    // The symbols the exchange's open positions hold.
+    void setHeldSymbols(Exchange exchange, const QSet<QString> &symbols);
+    void setHeldPositions(Exchange exchange, const QList<Position> &positions);
 
 protected:
     QVariant cellData(const TickerRow &row, int column, int role) const override;
     QList<int> changingRoles() const override;
     void carryOver(const TickerRow &before, TickerRow &after) const override;
+    bool sameCell(const TickerRow &before, const TickerRow &after, int column) const override;
+    std::optional<bool> sameInRole(const TickerRow &before, const TickerRow &after, int column,
+                                   int role) const override;
 
 private:
+    void showGroup(Exchange exchange);
+    const QString &shownText(const TickerRow &row, Column column) const;
+
     std::function<qint64()> m_clock;
+    QHash<int, QList<Ticker>> m_received; // per exchange, as last set, delisted ones included
+    QHash<int, QSet<QString>> m_held; // per exchange
 };

@@ -11,6 +11,12 @@ void RateBudget::expire(qint64 nowMs)
     }
 }
 
+void RateBudget::setLimit(int capacity, qint64 windowMs)
+{
+    m_capacity = capacity;
+    m_windowMs = windowMs;
+}
+
 bool RateBudget::fits(int weight, qint64 nowMs)
 {
     expire(nowMs);

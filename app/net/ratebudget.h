@@ -20,6 +20,8 @@ public:
     qint64 nextFit(int weight, qint64 nowMs);
     int used(qint64 nowMs);
     int capacity() const { return m_capacity; }
+    // A new limit; what was spent stays in the window.
+    void setLimit(int capacity, qint64 windowMs);
     qint64 windowMs() const { return m_windowMs; }
 
 private:

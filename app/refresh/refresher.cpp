@@ -38,9 +38,8 @@ Refresher::Refresher(HttpClient *http, QObject *parent)
     , m_clock(monotonicMsFromNow())
     , m_wallClock([] { return QDateTime::currentMSecsSinceEpoch(); })
 {
-    m_cadenceMs.insert(int(DataKind::Tickers), defaultTickersMs);
-    m_cadenceMs.insert(int(DataKind::Positions), defaultPrivateMs);
-    m_cadenceMs.insert(int(DataKind::Account), defaultPrivateMs);
+    for (DataKind kind : allDataKinds)
+        m_cadenceMs.insert(int(kind), PollPlan::cadenceMs(kind, m_sharePercent));
     // Coarse: a wake that comes a little early finds nothing due and arms the timer again for the rest.
     m_wakeTimer.setSingleShot(true);
     m_wakeTimer.setTimerType(Qt::CoarseTimer);
@@ -63,6 +62,22 @@ void Refresher::addClient(ExchangeClient *client)
 int Refresher::cadence(DataKind kind) const
 {
     return m_cadenceMs.value(int(kind));
+}
+
+void Refresher::setSharePercent(int percent)
+{
+    m_sharePercent = PollPlan::clampShare(percent);
+    for (DataKind kind : allDataKinds)
+        m_cadenceMs.insert(int(kind), PollPlan::cadenceMs(kind, m_sharePercent));
+    // What was spent stays spent: a budget only changes its limit.
+    for (ExchangeClient *client : std::as_const(m_clients)) {
+        for (DataKind kind : allDataKinds) {
+            const PollPlan::Limit limit =
+                PollPlan::share({client->budgetCapacity(), client->budgetWindowMs()}, m_sharePercent);
+            budget(client, kind).setLimit(limit.capacity, limit.windowMs);
+        }
+    }
+    scheduleNextWake();
 }
 
 void Refresher::setCadence(DataKind kind, int ms)
@@ -149,8 +164,11 @@ RateBudget &Refresher::budget(ExchangeClient *client, DataKind kind)
 {
     const QString key = nameOf(client->exchange()) + QLatin1Char('/') + client->budgetName(kind);
     auto &slot = m_budgets[key];
-    if (!slot)
-        slot = std::make_unique<RateBudget>(client->budgetCapacity(), client->budgetWindowMs());
+    if (!slot) {
+        const PollPlan::Limit limit =
+            PollPlan::share({client->budgetCapacity(), client->budgetWindowMs()}, m_sharePercent);
+        slot = std::make_unique<RateBudget>(limit.capacity, limit.windowMs);
+    }
     return *slot;
 }
 

@@ -2,6 +2,7 @@
 
 #include "exchanges/exchangeclient.h"
 #include "net/ratebudget.h"
+#include "refresh/pollplan.h"
 
 #include <QHash>
 #include <QList>
@@ -37,17 +38,17 @@ class Refresher : public QObject
 {
     Q_OBJECT
 public:
-    static constexpr int defaultTickersMs = 2000;
-    static constexpr int defaultPrivateMs = 5000;
-
     explicit Refresher(HttpClient *http, QObject *parent = nullptr);
     ~Refresher() override;
 
     void addClient(ExchangeClient *client); // not owned
     QList<ExchangeClient *> clients() const { return m_clients; }
 
+    // The share of each exchange's rate limit exdash may use (PollPlan): sets every cadence and the budgets.
+    void setSharePercent(int percent);
+    int sharePercent() const { return m_sharePercent; }
     int cadence(DataKind kind) const;
-    void setCadence(DataKind kind, int ms);
+    void setCadence(DataKind kind, int ms); // overrides the share's cadence (tests, the benchmark)
 
     void start();
     void stop();
@@ -58,14 +59,15 @@ public:
     bool isPaused() const { return m_paused; }
     // Everything is due now (budgets and back-off still apply).
     void refreshNow();
-    // Off only against exsim, which has no rate limit of its own: `exdash --bench` runs cycles back to back.
+    // Off only against an exsim that enforces no rate limits: `exdash --bench` runs cycles back to back.
     void setBudgetsEnforced(bool enforced) { m_budgetsEnforced = enforced; }
     // How long until every feed's next call fits its budget (0: a whole cycle would go out now).
     qint64 msUntilCycleFits();
 
     FeedStatus status(Exchange exchange, DataKind kind) const;
     bool isStale(Exchange exchange, DataKind kind) const;
-    // Weight spent in the current window of the exchange's busiest budget, and that budget's capacity.
+    // Weight spent in the current window of the exchange's busiest budget, and that budget's capacity (the
+    // share of the exchange's limit).
     std::pair<int, int> budgetUse(Exchange exchange);
     int inFlight() const;
     int cyclesStarted() const { return m_cycles; }
@@ -118,5 +120,6 @@ private:
     bool m_running = false;
     bool m_paused = false;
     bool m_budgetsEnforced = true;
+    int m_sharePercent = PollPlan::defaultSharePercent;
     int m_cycles = 0;
 };

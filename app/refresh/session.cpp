@@ -17,8 +17,7 @@ SessionConfig configFromSettings(const Settings &settings)
     config.caFile = settings.caFile();
     config.hyperliquidAddress = settings.hyperliquidAddress();
     config.watchlist = settings.watchlist();
-    for (DataKind kind : allDataKinds)
-        config.cadenceMs[int(kind)] = settings.cadenceMs(kind);
+    config.sharePercent = settings.sharePercent();
     config.reuse = settings.reuseMode();
     return config;
 }
@@ -87,8 +86,11 @@ bool Session::start(const SessionConfig &config, QString *error)
     m_refresher = std::make_unique<Refresher>(m_http.get());
     m_refresher->addClient(m_bitunix.get());
     m_refresher->addClient(m_hyperliquid.get());
-    for (DataKind kind : allDataKinds)
-        m_refresher->setCadence(kind, config.cadenceMs[int(kind)]);
+    m_refresher->setSharePercent(config.sharePercent);
+    for (DataKind kind : allDataKinds) {
+        if (config.cadenceMs[int(kind)] > 0)
+            m_refresher->setCadence(kind, config.cadenceMs[int(kind)]);
+    }
     return true;
 }
 

@@ -23,8 +23,8 @@ struct SessionConfig
     BitunixCredentials bitunix; // live
     QString hyperliquidAddress; // live
     QStringList watchlist;
-    int cadenceMs[3] = {Refresher::defaultTickersMs, Refresher::defaultPrivateMs,
-                        Refresher::defaultPrivateMs};
+    int sharePercent = PollPlan::defaultSharePercent; // of each exchange's rate limit; sets the cadences
+    int cadenceMs[dataKindCount] = {}; // > 0: overrides the share's cadence (tests)
     ReuseMode reuse = ReuseMode::Pooled;
     int timeoutMs = HttpClient::defaultTimeoutMs;
 };

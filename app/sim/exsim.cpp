@@ -28,11 +28,13 @@ int indexOf(SimExchange exchange)
 Exsim::Exsim(const ExsimOptions &options, QObject *parent)
     : QObject(parent)
     , m_options(options)
-    , m_market(options.seed ? options.seed : QRandomGenerator::system()->generate())
+    , m_market(options.seed ? options.seed : QRandomGenerator::system()->generate(),
+               options.fullMarket ? SimMarket::Size::Full : SimMarket::Size::Demo)
 {
     m_bitunix = std::make_unique<BitunixSim>(&m_market, randomHex(16), randomHex(16));
     m_hyperliquid = std::make_unique<HyperliquidSim>(
         &m_market, QStringLiteral("0x") + QString::fromLatin1(randomHex(20)));
+    m_rateLimits = std::make_unique<SimRateLimits>();
     m_ticker.setInterval(std::max(10, options.tickMs));
     connect(&m_ticker, &QTimer::timeout, this,
             [this] { m_market.tick(double(m_sinceTick.restart()) / 1000.0); });
@@ -140,6 +142,11 @@ Fault Exsim::fault(SimExchange exchange) const
     return indexOf(exchange) == 0 ? m_options.bitunixFault : m_options.hyperliquidFault;
 }
 
+void Exsim::setRateLimitClock(std::function<qint64()> clockMs)
+{
+    m_rateLimits = std::make_unique<SimRateLimits>(std::move(clockMs));
+}
+
 HttpsServer *Exsim::server(SimExchange exchange) const
 {
     return m_servers[indexOf(exchange)].get();
@@ -171,10 +178,14 @@ SimResponse Exsim::answer(SimExchange exchange, const SimRequest &request)
         return *response;
     const Fault current = fault(exchange);
     const qint64 now = QDateTime::currentMSecsSinceEpoch() + current.clockOffsetMs();
-    SimResponse response = exchange == SimExchange::Bitunix ? m_bitunix->handle(request, now)
-                                                            : m_hyperliquid->handle(request, now);
+    const std::optional<SimResponse> refusal =
+        m_options.enforceRateLimits ? m_rateLimits->admit(exchange, request) : std::nullopt;
+    SimResponse response = refusal         ? *refusal
+        : exchange == SimExchange::Bitunix ? m_bitunix->handle(request, now)
+                                           : m_hyperliquid->handle(request, now);
     response.delayMs = m_options.serverMs;
-    response = applyFault(current, exchange, response);
+    if (!refusal)
+        response = applyFault(current, exchange, response);
     // As every real origin does (RFC 9110 6.6.1): what a client can read the server's clock from.
     response.headers.append({"Date",
                              QLocale::c()

@@ -5,6 +5,7 @@
 #include "fault.h"
 #include "hyperliquidsim.h"
 #include "simmarket.h"
+#include "simratelimits.h"
 
 #include <QElapsedTimer>
 #include <QJsonObject>
@@ -31,6 +32,10 @@ struct ExsimOptions
     Fault hyperliquidFault;
     int tickMs = 1000; // how often the market moves
     quint32 seed = 0; // 0: random
+    bool fullMarket = false; // the real exchanges' universe sizes instead of the demo's two dozen assets
+    // Hyperliquid's 1200 weight/min per IP and Bitunix's 10 req/s per endpoint (SimRateLimits). Off for
+    // benchmarks and tests that send as fast as they can.
+    bool enforceRateLimits = true;
 };
 
 // exsim: Bitunix and Hyperliquid on loopback, each on its own HTTPS origin behind an emulated WAN link, with
@@ -64,6 +69,10 @@ public:
     HttpsServer *server(SimExchange exchange) const;
     WanLink *link(SimExchange exchange) const;
     SimMarket &market() { return m_market; }
+    SimRateLimits &rateLimits() { return *m_rateLimits; }
+    void setRateLimitsEnforced(bool enforced) { m_options.enforceRateLimits = enforced; }
+    // The rate limits' clock (monotonic ms), for tests that move time by hand; resets what was counted.
+    void setRateLimitClock(std::function<qint64()> clockMs);
 
 signals:
     void faultChanged(SimExchange exchange, const Fault &fault);
@@ -77,6 +86,7 @@ private:
     SimMarket m_market;
     std::unique_ptr<BitunixSim> m_bitunix;
     std::unique_ptr<HyperliquidSim> m_hyperliquid;
+    std::unique_ptr<SimRateLimits> m_rateLimits;
     std::unique_ptr<HttpsServer> m_servers[2];
     std::unique_ptr<WanLink> m_links[2];
     QTimer m_ticker;

@@ -5,6 +5,7 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QSocketNotifier>
 #include <QTemporaryDir>
 
@@ -40,8 +41,11 @@ int main(int argc, char *argv[])
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Bitunix and Hyperliquid REST simulator over TLS on loopback, with an emulated network round trip.\n"
-        "Prints one JSON line (base URLs, CA file, demo credentials and address), then serves until "
-        "killed."));
+        "Enforces the exchanges' rate limits by default: Hyperliquid answers HTTP 429 "
+        "past 1200 weight per minute, Bitunix code 10006 past 10 requests per second per endpoint "
+        "(--no-rate-limits turns them off, for benchmarks that send as fast as they can).\n"
+        "Prints one JSON line (base URLs, CA file, demo credentials and address, whether rate limits are "
+        "enforced), then serves until killed."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption rtt(QStringLiteral("rtt"),
@@ -73,8 +77,17 @@ int main(int argc, char *argv[])
     const QCommandLineOption seed(QStringLiteral("seed"),
                                   QStringLiteral("Market random seed (default random)."), QStringLiteral("n"),
                                   QStringLiteral("0"));
-    parser.addOptions(
-        {rtt, jitter, serverMs, noH2, keepAlive, maxRequests, fault, bitunixPort, hyperliquidPort, seed});
+    const QCommandLineOption fullMarket(
+        QStringLiteral("full-market"),
+        QStringLiteral("List as many perps as the real exchanges (Hyperliquid over 220, about 40 of them "
+                       "delisted; Bitunix over 400) instead of the demo's two dozen."));
+    const QCommandLineOption noRateLimits(
+        QStringLiteral("no-rate-limits"),
+        QStringLiteral("Do not enforce the exchanges' rate limits (enforced by default: Hyperliquid 1200 "
+                       "weight per minute, HTTP 429 past it; Bitunix 10 requests per second per endpoint, "
+                       "code 10006 past it)."));
+    parser.addOptions({rtt, jitter, serverMs, noH2, keepAlive, maxRequests, fault, bitunixPort,
+                       hyperliquidPort, seed, fullMarket, noRateLimits});
     parser.process(app);
 
     ExsimOptions options;
@@ -93,6 +106,8 @@ int main(int argc, char *argv[])
     options.jitterMs = number(jitter, 0, 10'000);
     options.serverMs = int(number(serverMs, 0, 60'000));
     options.http2 = !parser.isSet(noH2);
+    options.fullMarket = parser.isSet(fullMarket);
+    options.enforceRateLimits = !parser.isSet(noRateLimits);
     options.keepAliveSeconds = int(number(keepAlive, 1, 3600));
     options.maxRequestsPerConnection = int(number(maxRequests, 0, 1'000'000));
     options.bitunixPort = quint16(number(bitunixPort, 0, 65535));
@@ -135,8 +150,9 @@ int main(int argc, char *argv[])
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
 
-    std::printf("%s\n",
-                QJsonDocument(exsim.describe(caFile.fileName())).toJson(QJsonDocument::Compact).constData());
+    QJsonObject description = exsim.describe(caFile.fileName());
+    description.insert(QStringLiteral("rateLimits"), options.enforceRateLimits);
+    std::printf("%s\n", QJsonDocument(description).toJson(QJsonDocument::Compact).constData());
     std::fflush(stdout);
     return app.exec();
 }

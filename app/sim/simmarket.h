@@ -47,7 +47,11 @@ QString hyperliquidPriceText(double price, int szDecimals);
 class SimMarket
 {
 public:
-    explicit SimMarket(quint32 seed = std::random_device {}());
+    enum class Size {
+        Demo, // two dozen assets
+        Full, // as many as the real exchanges list (exchange-apis.md), delisted ones included
+    };
+    explicit SimMarket(quint32 seed = std::random_device {}(), Size size = Size::Demo);
 
     // Advances every price by a random walk over `seconds` of market time.
     void tick(double seconds);
@@ -58,6 +62,10 @@ public:
     double normal() { return m_normal(m_random); }
 
 private:
+    struct Shape; // what an instrument is, before the seed's draws
+    static QList<Shape> fullUniverse(const QList<SimInstrument> &listed);
+    void add(const Shape &shape);
+
     QList<SimInstrument> m_instruments;
     std::mt19937 m_random;
     std::normal_distribution<double> m_normal {0.0, 1.0};

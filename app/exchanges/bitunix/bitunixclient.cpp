@@ -35,6 +35,8 @@ void BitunixClient::fetch(DataKind kind)
 {
     if (kind == DataKind::Tickers)
         fetchTickers();
+    else if (kind == DataKind::MarketStats)
+        fetchFunding();
     else
         fetchPrivate(kind);
 }
@@ -155,12 +157,55 @@ void BitunixClient::onTickers(const HttpResponse &response)
             ticker.priceDecimals = precision->priceDecimals;
             ticker.sizeDecimals = precision->sizeDecimals;
         }
+        addFunding(ticker);
         shown.append(ticker);
     }
+    m_tickers = shown;
     emit tickersUpdated(Exchange::Bitunix, shown);
     if (m_havePositions)
         emitPositions(); // new marks
     finish(DataKind::Tickers, {});
+}
+
+void BitunixClient::fetchFunding()
+{
+    m_http->send(
+        request(QStringLiteral("funding_rate"), QStringLiteral("/api/v1/futures/market/funding_rate/batch")),
+        this, [this](const HttpResponse &response) { onFunding(response); });
+}
+
+void BitunixClient::onFunding(const HttpResponse &response)
+{
+    readServerClock(response);
+    if (const FetchError error = transportError(response); !error.ok()) {
+        finish(DataKind::MarketStats, error);
+        return;
+    }
+    const auto parsed = BitunixParser::fundingRates(response.body);
+    if (failed(DataKind::MarketStats, parsed))
+        return;
+    m_funding.clear();
+    for (const BitunixParser::FundingRate &rate : parsed.value)
+        m_funding.insert(rate.symbol, rate);
+    if (!m_tickers.isEmpty()) {
+        for (Ticker &ticker : m_tickers)
+            addFunding(ticker);
+        emit tickersUpdated(Exchange::Bitunix, m_tickers);
+    }
+    finish(DataKind::MarketStats, {});
+}
+
+void BitunixClient::addFunding(Ticker &ticker) const
+{
+    const auto funding = m_funding.constFind(ticker.symbol);
+    if (funding == m_funding.constEnd())
+        return;
+    ticker.fundingIntervalHours = funding->intervalHours;
+    ticker.nextFundingMs = funding->nextFundingMs;
+    // Shown per hour, as Hyperliquid's is; without the interval's length there is no hourly rate to show.
+    ticker.funding = funding->rate.isValid() && funding->intervalHours > 0
+        ? Decimal::fromValue(funding->rate.value / funding->intervalHours)
+        : Decimal {};
 }
 
 void BitunixClient::fetchPrivate(DataKind kind)

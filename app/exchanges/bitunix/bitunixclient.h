@@ -6,7 +6,8 @@
 
 #include <QHash>
 
-// Bitunix futures: tickers (one call for the whole watchlist), and the signed pending positions and account.
+// Bitunix futures: tickers (one call for the whole watchlist) joined to the funding of every contract (one
+// call, less often), and the signed pending positions and account. Bitunix publishes no open interest.
 class BitunixClient : public ExchangeClient
 {
     Q_OBJECT
@@ -35,6 +36,9 @@ private:
     void fetchTickers();
     void fetchPrivate(DataKind kind);
     void onTickers(const HttpResponse &response);
+    void fetchFunding();
+    void onFunding(const HttpResponse &response);
+    void addFunding(Ticker &ticker) const;
     void onPositions(const HttpResponse &response);
     void onAccount(const HttpResponse &response);
     template<typename T>
@@ -47,6 +51,8 @@ private:
     QHash<QString, BitunixParser::Precision> m_precision;
     bool m_precisionRequested = false;
     QHash<QString, Decimal> m_marks; // symbol -> mark, from the last tickers
+    QList<Ticker> m_tickers; // the last shown, to re-join with new funding
+    QHash<QString, BitunixParser::FundingRate> m_funding; // symbol -> the last good funding
     QList<Position> m_positions; // last good, to re-join with new marks
     bool m_havePositions = false;
     qint64 m_clockOffsetMs = 0;

@@ -8,9 +8,10 @@ namespace {
 // peer's delayed ACK, about 40 ms per reused call; HTTP/1.1 keep-alive sends it in one piece.
 constexpr bool infoOverHttp2 = false;
 
+// exchange-apis.md 2.6.
+constexpr int allMidsWeight = 2;
 constexpr int metaAndAssetCtxsWeight = 20;
 constexpr int userStateWeight = 2;
-constexpr int spotMetaWeight = 20;
 
 } // namespace
 
@@ -45,11 +46,12 @@ int HyperliquidClient::weight(DataKind kind) const
 {
     switch (kind) {
     case DataKind::Tickers:
+        return allMidsWeight;
+    case DataKind::MarketStats:
         return metaAndAssetCtxsWeight;
     case DataKind::Positions:
-        return userStateWeight;
     case DataKind::Account:
-        return userStateWeight + (m_tokensRequested ? 0 : spotMetaWeight);
+        return userStateWeight;
     }
     return 0;
 }
@@ -83,8 +85,13 @@ FetchError HyperliquidClient::infoError(const HttpResponse &response)
 void HyperliquidClient::fetch(DataKind kind)
 {
     if (kind == DataKind::Tickers) {
+        m_http->send(info(QStringLiteral("allMids"), R"({"type":"allMids"})"), this,
+                     [this](const HttpResponse &response) { onMids(response); });
+        return;
+    }
+    if (kind == DataKind::MarketStats) {
         m_http->send(info(QStringLiteral("metaAndAssetCtxs"), R"({"type":"metaAndAssetCtxs"})"), this,
-                     [this](const HttpResponse &response) { onTickers(response); });
+                     [this](const HttpResponse &response) { onContexts(response); });
         return;
     }
     if (!hasCredentials()) {
@@ -103,17 +110,6 @@ void HyperliquidClient::fetch(DataKind kind)
                      });
         return;
     }
-    if (!m_tokensRequested) {
-        m_tokensRequested = true;
-        m_http->send(info(QStringLiteral("spotMeta"), R"({"type":"spotMeta"})"), this,
-                     [this](const HttpResponse &response) {
-                         const auto parsed = HyperliquidParser::spotMeta(response.body);
-                         if (infoError(response).ok() && parsed.ok())
-                             m_tokens = parsed.value;
-                         else
-                             m_tokensRequested = false;
-                     });
-    }
     m_http->send(info(QStringLiteral("spotClearinghouseState"),
                       R"({"type":"spotClearinghouseState","user":")" + user + "\"}"),
                  this, [this, account = m_account](const HttpResponse &response) {
@@ -129,24 +125,55 @@ FetchError HyperliquidClient::discarded()
     return {FetchErrorKind::Other, tr("discarded: the address changed meanwhile"), -1};
 }
 
-void HyperliquidClient::onTickers(const HttpResponse &response)
+void HyperliquidClient::onMids(const HttpResponse &response)
 {
     if (const FetchError error = infoError(response); !error.ok()) {
         finish(DataKind::Tickers, error);
         return;
     }
-    const auto parsed = HyperliquidParser::metaAndAssetCtxs(response.body);
+    const auto parsed = HyperliquidParser::allMids(response.body);
     if (!parsed.ok()) {
         finish(DataKind::Tickers, {FetchErrorKind::Parse, parsed.error, -1});
         return;
     }
+    m_mids = parsed.value;
+    emitTickers();
+    finish(DataKind::Tickers, {});
+}
+
+void HyperliquidClient::onContexts(const HttpResponse &response)
+{
+    if (const FetchError error = infoError(response); !error.ok()) {
+        finish(DataKind::MarketStats, error);
+        return;
+    }
+    const auto parsed = HyperliquidParser::metaAndAssetCtxs(response.body);
+    if (!parsed.ok()) {
+        finish(DataKind::MarketStats, {FetchErrorKind::Parse, parsed.error, -1});
+        return;
+    }
+    m_contexts = parsed.value;
+    m_haveContexts = true;
+    emitTickers();
+    finish(DataKind::MarketStats, {});
+}
+
+void HyperliquidClient::emitTickers()
+{
+    // allMids alone does not say which names are perps, nor their precision: rows wait for the contexts.
+    if (!m_haveContexts)
+        return;
     QList<Ticker> shown;
-    for (const Ticker &ticker : parsed.value) {
-        if (watched(ticker.symbol))
-            shown.append(ticker);
+    for (Ticker ticker : std::as_const(m_contexts)) {
+        if (!watched(ticker.symbol))
+            continue;
+        // The mid is fresher than the contexts' own; a delisted asset has none.
+        const Decimal mid = m_mids.value(ticker.symbol);
+        if (mid.isValid() && !ticker.delisted)
+            ticker.last = mid;
+        shown.append(ticker);
     }
     emit tickersUpdated(Exchange::Hyperliquid, shown);
-    finish(DataKind::Tickers, {});
 }
 
 void HyperliquidClient::onState(const HttpResponse &response)
@@ -181,9 +208,8 @@ void HyperliquidClient::onSpot(const HttpResponse &response)
     m_spotUsdc = Decimal::fromValue(0);
     m_spotUsdcAvailable = Decimal::fromValue(0);
     for (const auto &balance : parsed.value) {
-        // Token 0 is USDC; the name from spotMeta confirms it where known.
-        const QString name = m_tokens.value(balance.token, balance.coin);
-        if (balance.token == 0 || name == QLatin1String("USDC")) {
+        // Token 0 is USDC, and each balance names its coin: no spotMeta (weight 20) is needed to find it.
+        if (balance.token == 0 || balance.coin == QLatin1String("USDC")) {
             m_spotUsdc = balance.total;
             if (balance.total.isValid() && balance.hold.isValid())
                 m_spotUsdcAvailable = Decimal::fromValue(balance.total.value - balance.hold.value);
@@ -195,12 +221,18 @@ void HyperliquidClient::onSpot(const HttpResponse &response)
 
 void HyperliquidClient::emitAccount()
 {
-    AccountSummary account = m_havePerp ? m_perp : AccountSummary {};
+    // Without a perp state (none yet, or none that parsed) there is no equity to show: the spot balance is
+    // only the equity of an account whose perp side reads empty.
+    if (!m_havePerp)
+        return;
+    AccountSummary account = m_perp;
     account.exchange = Exchange::Hyperliquid;
     // Unified and portfolio-margin accounts keep their collateral in spot: the perp summary then reads zero
     // (exchange-apis.md 2.4).
     const bool perpEmpty = !account.equity.isValid() || account.equity.value == 0;
-    if (perpEmpty && m_spotUsdc.isValid()) {
+    if (perpEmpty && !m_spotUsdc.isValid())
+        return; // not a zero equity until spot says so: the spot answer is on its way
+    if (perpEmpty) {
         account.equity = m_spotUsdc;
         account.available = m_spotUsdcAvailable;
     }

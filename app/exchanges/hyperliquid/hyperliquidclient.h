@@ -6,8 +6,9 @@
 
 #include <QHash>
 
-// Hyperliquid POST /info: tickers from metaAndAssetCtxs, positions and perp equity from clearinghouseState,
-// spot balances (and token names, once) for unified accounts. Read-only, by wallet address: no key, ever.
+// Hyperliquid POST /info: prices from allMids (weight 2) joined to the marks, funding, open interest and 24 h
+// volume of metaAndAssetCtxs (weight 20, fetched less often); positions and perp equity from
+// clearinghouseState, the spot USDC balance for unified accounts. Read-only, by wallet address: no key, ever.
 class HyperliquidClient : public ExchangeClient
 {
     Q_OBJECT
@@ -34,15 +35,18 @@ private:
     HttpRequest info(const QString &endpoint, const QByteArray &body) const;
     // The HTTP part plus /info's own errors (422 text/plain, 500 null): None when there is JSON to parse.
     static FetchError infoError(const HttpResponse &response);
-    void onTickers(const HttpResponse &response);
+    void onMids(const HttpResponse &response);
+    void onContexts(const HttpResponse &response);
+    void emitTickers();
     void onState(const HttpResponse &response);
     void onSpot(const HttpResponse &response);
     void emitAccount();
     static FetchError discarded();
 
     QString m_address;
-    QHash<int, QString> m_tokens; // spotMeta: index -> name
-    bool m_tokensRequested = false;
+    QList<Ticker> m_contexts; // the last good metaAndAssetCtxs, every asset
+    bool m_haveContexts = false;
+    QHash<QString, Decimal> m_mids; // the last good allMids
     AccountSummary m_perp;
     bool m_havePerp = false;
     Decimal m_spotUsdc;

@@ -146,27 +146,14 @@ Parsed<QList<SpotBalance>> spotClearinghouseState(const QByteArray &body)
     return reader.result(result);
 }
 
-Parsed<QHash<int, QString>> spotMeta(const QByteArray &body)
-{
-    JsonReader reader(body);
-    const JsonNode root = reader.root();
-    root.expect(QJsonValue::Object);
-    QHash<int, QString> result;
-    for (const JsonNode &item : root.field("tokens").elements()) {
-        if (!item.expect(QJsonValue::Object))
-            break;
-        const int index = item.integer32("index");
-        result.insert(index, item.text("name"));
-    }
-    return reader.result(result);
-}
-
 Parsed<QHash<QString, Decimal>> allMids(const QByteArray &body)
 {
     JsonReader reader(body);
     QHash<QString, Decimal> result;
-    for (const auto &[coin, mid] : reader.root().members())
-        result.insert(coin, mid.toDecimal());
+    for (const auto &[coin, mid] : reader.root().members()) {
+        if (!mid.isNull())
+            result.insert(coin, mid.toDecimal());
+    }
     return reader.result(result);
 }
 

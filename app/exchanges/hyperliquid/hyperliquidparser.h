@@ -40,8 +40,7 @@ struct SpotBalance
     Decimal hold;
 };
 Parsed<QList<SpotBalance>> spotClearinghouseState(const QByteArray &body);
-// tokens[].index -> tokens[].name
-Parsed<QHash<int, QString>> spotMeta(const QByteArray &body);
+// coin -> mid. A coin whose mid is null (no book) is left out; any other non-decimal fails the answer.
 Parsed<QHash<QString, Decimal>> allMids(const QByteArray &body);
 
 } // namespace HyperliquidParser
