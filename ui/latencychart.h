@@ -74,7 +74,10 @@ public:
     static constexpr int defaultWindowSeconds = 300;
     static constexpr int defaultMaxPointsPerSeries = 2000;
     static constexpr int medianOf = 20;
-    static constexpr int updateIntervalMs = 250;
+    // New points show within two seconds (the default share refreshes prices every two), in one redraw: the
+    // chart is the costliest thing an idle window draws.
+    static constexpr int updateIntervalMs = 2000;
+    static constexpr int slideStepMs = updateIntervalMs; // the live window's smallest move
 
     explicit LatencyChart(const LatencyLog *log, QWidget *parent = nullptr);
     ~LatencyChart() override;

@@ -6,6 +6,7 @@
 #include <QLocale>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 
 namespace {
@@ -210,9 +211,10 @@ Decimal JsonNode::toDecimal(Presence presence) const
     if (acceptsAbsent(presence, "a decimal"))
         return {};
     Decimal decimal;
-    if (m_value.isString() && isDecimalText(m_value.toString())) {
-        decimal.text = m_value.toString();
-        decimal.value = decimal.text.toDouble();
+    const QString text = m_value.isString() ? m_value.toString() : QString();
+    if (const std::optional<double> value = decimalValue(text); m_value.isString() && value) {
+        decimal.text = text;
+        decimal.value = *value;
     } else if (m_value.isDouble() && std::isfinite(m_value.toDouble())) {
         decimal.value = m_value.toDouble();
         decimal.text = numberText(decimal.value);
@@ -345,6 +347,11 @@ void JsonReader::failWithApiCode(int apiCode, const QString &message)
 
 bool isDecimalText(const QString &text)
 {
+    return decimalValue(text).has_value();
+}
+
+std::optional<double> decimalValue(const QString &text)
+{
     qsizetype i = 0;
     auto digits = [&text, &i] {
         const qsizetype start = i;
@@ -360,19 +367,36 @@ bool isDecimalText(const QString &text)
         mantissaDigits += digits();
     }
     if (mantissaDigits == 0)
-        return false;
+        return std::nullopt;
     if (i < text.size() && (text[i] == QLatin1Char('e') || text[i] == QLatin1Char('E'))) {
         ++i;
         if (i < text.size() && (text[i] == QLatin1Char('-') || text[i] == QLatin1Char('+')))
             ++i;
         if (digits() == 0)
-            return false;
+            return std::nullopt;
     }
     if (i != text.size())
-        return false;
-    bool ok = false;
-    const double value = text.toDouble(&ok);
-    return ok && std::isfinite(value);
+        return std::nullopt;
+    // Plain ASCII by now: from_chars on a copy on the stack, without QLocale's machinery.
+    char ascii[64];
+    const qsizetype skip = text.startsWith(QLatin1Char('+')) ? 1 : 0;
+    double value = 0;
+    if (text.size() - skip <= qsizetype(sizeof ascii)) {
+        const qsizetype length = text.size() - skip;
+        for (qsizetype k = 0; k < length; ++k)
+            ascii[k] = char(text[skip + k].unicode());
+        const auto [end, error] = std::from_chars(ascii, ascii + length, value);
+        if (error != std::errc() || end != ascii + length)
+            return std::nullopt;
+    } else {
+        bool ok = false;
+        value = text.toDouble(&ok);
+        if (!ok)
+            return std::nullopt;
+    }
+    if (!std::isfinite(value))
+        return std::nullopt;
+    return value;
 }
 
 Decimal decimalSum(const QList<Decimal> &terms)

@@ -8,6 +8,7 @@
 #include <QList>
 #include <QString>
 
+#include <optional>
 #include <utility>
 
 class JsonReader;
@@ -126,6 +127,8 @@ private:
 // Whether text is a finite decimal as exchanges write them ("12.5", "-3", "1e-5"; not "NaN", "inf", "",
 // "1e999", "12abc").
 bool isDecimalText(const QString &text);
+// Its value when it is one. Read on every refresh for every price of every market: no allocation.
+std::optional<double> decimalValue(const QString &text);
 // The sum of valid decimals with as many places as the most precise term, so that "0.1" + "0.2" is "0.3";
 // invalid when any term is.
 Decimal decimalSum(const QList<Decimal> &terms);
