@@ -5,11 +5,12 @@
 #                                   the timing-sensitive tests again with every core busy (tests/stress.sh,
 #                                   EXDASH_STRESS_RUNS rounds, default 2); then the same suite and the fuzz
 #                                   targets built with clang's ASan+UBSan
-#   ./dev.sh bench [run.py options] the same set-up plus the baselines' packages, then bench/run.py
+#   ./dev.sh bench [run.py options] the same set-up plus the baselines' packages, then bench/run.py and
+#                                   bench/idle.sh (the idle window's CPU and memory)
 set -euo pipefail
 cd "$(dirname "$0")"
 
-usage() { sed -n '2,8p' "$0" >&2; exit 64; }
+usage() { sed -n '2,9p' "$0" >&2; exit 64; }
 [ $# -ge 1 ] || usage
 action=$1; shift
 case "$action" in run|test|bench) ;; *) usage ;; esac
@@ -23,6 +24,8 @@ packages=(
 )
 # The benchmark's baselines and plot (bench/): Debian's Python with requests and matplotlib.
 if [ "$action" = bench ]; then packages+=(python3 python3-requests python3-matplotlib); fi
+# bench/idle.sh runs the window on a virtual display.
+if [ "$action" = bench ]; then packages+=(xvfb); fi
 # The sanitizer build (CMakePresets.json, preset asan): clang, its ASan/UBSan/libFuzzer runtimes (only
 # recommended by clang-14), and llvm-symbolizer for readable stacks.
 if [ "$action" = test ]; then packages+=(clang-14 libclang-rt-14-dev llvm-14); fi
@@ -59,6 +62,7 @@ test)
     exit "$status"
     ;;
 bench)
-    exec /usr/bin/python3 bench/run.py --exdash "$build/app/exdash" --exsim "$build/app/exsim" "$@"
+    /usr/bin/python3 bench/run.py --exdash "$build/app/exdash" --exsim "$build/app/exsim" "$@"
+    exec bench/idle.sh --build "$build"
     ;;
 esac

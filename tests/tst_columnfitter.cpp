@@ -14,6 +14,7 @@ private Q_SLOTS:
     void firstFitIsExact();
     void neverNarrows();
     void leavesHandSizedColumnsAlone();
+    void fitSoonIsAtOnceForNewRowsElseThrottled();
 };
 
 namespace {
@@ -87,6 +88,31 @@ void tst_ColumnFitter::leavesHandSizedColumnsAlone()
     QCOMPARE(t.view.columnWidth(0), 30);
     QVERIFY(t.view.columnWidth(1) > t.textWidth(QStringLiteral("another long value here")));
     QVERIFY(!t.fitter->isUserSized(1));
+}
+
+// Measuring lays out every visible cell's text: on every refresh that was most of an idle window's cost. New
+// rows fit at once (the other exchange's longer symbols); a value that grows waits for the interval.
+void tst_ColumnFitter::fitSoonIsAtOnceForNewRowsElseThrottled()
+{
+    Table t;
+    t.fitter->setMinimumIntervalMs(60'000);
+    t.set(0, 0, QStringLiteral("BTC"));
+    t.fitter->fitSoon(); // the first data
+    const int first = t.view.columnWidth(0);
+    QVERIFY(first >= t.textWidth(QStringLiteral("BTC")));
+
+    const QString longer = QStringLiteral("1000PEPEUSDT and then some");
+    t.set(1, 0, longer); // a new row
+    t.fitter->fitSoon();
+    QVERIFY(t.view.columnWidth(0) >= t.textWidth(longer));
+
+    const QString longest = longer + QStringLiteral(" and more still");
+    t.set(1, 0, longest); // the same rows, a wider value: within the interval, not yet
+    t.fitter->fitSoon();
+    QVERIFY(t.view.columnWidth(0) < t.textWidth(longest));
+
+    t.fitter->setMinimumIntervalMs(1); // the interval over: the pending fit comes by itself
+    QTRY_VERIFY(t.view.columnWidth(0) >= t.textWidth(longest));
 }
 
 QTEST_MAIN(tst_ColumnFitter)

@@ -15,9 +15,19 @@ ColumnFitter::ColumnFitter(QTableView *view)
     connect(&m_pending, &QTimer::timeout, this, &ColumnFitter::fit);
 }
 
+void ColumnFitter::setMinimumIntervalMs(int ms)
+{
+    m_minimumIntervalMs = ms;
+    if (m_pending.isActive())
+        m_pending.start(int(std::max<qint64>(0, m_minimumIntervalMs - m_sinceFit.elapsed())));
+}
+
 void ColumnFitter::fitSoon()
 {
-    if (!m_fitted || !m_sinceFit.isValid() || m_sinceFit.hasExpired(m_minimumIntervalMs)) {
+    // New rows (the other exchange's first answer, a new listing) may be wider: those fit at once.
+    const int rows = m_view->model() ? m_view->model()->rowCount() : 0;
+    if (!m_fitted || rows != m_rowsAtFit || !m_sinceFit.isValid()
+        || m_sinceFit.hasExpired(m_minimumIntervalMs)) {
         fit();
         return;
     }
@@ -46,6 +56,7 @@ void ColumnFitter::fit()
     m_fitting = false;
     m_sinceFit.start();
     m_pending.stop();
+    m_rowsAtFit = m_view->model()->rowCount();
     if (m_view->model() && m_view->model()->rowCount() > 0)
         m_fitted = true;
 }

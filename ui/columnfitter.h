@@ -17,15 +17,17 @@ public:
     explicit ColumnFitter(QTableView *view);
 
     void fit();
-    // fit(), at once for the first data, then at most once per interval: measuring a column lays out the
-    // text of every visible cell, which is most of what an idle window spends when it runs on every refresh.
+    // fit(), at once for the first data and whenever the number of rows changed, else at most once per
+    // interval: measuring a column lays out the text of every visible cell, which was most of what an idle
+    // window spent when it ran on every refresh.
     void fitSoon();
-    void setMinimumIntervalMs(int ms) { m_minimumIntervalMs = ms; }
+    void setMinimumIntervalMs(int ms); // a pending fit moves with it
     bool isUserSized(int column) const { return m_userSized.contains(column); }
 
 private:
     QTimer m_pending;
     int m_minimumIntervalMs = 30'000;
+    int m_rowsAtFit = -1;
     QElapsedTimer m_sinceFit;
     QTableView *m_view;
     QSet<int> m_userSized;
