@@ -678,8 +678,8 @@ int LatencyChart::pixelColumns() const
 std::pair<qint64, qint64> LatencyChart::liveRange() const
 {
     const qint64 windowMs = qint64(m_windowSeconds) * 1000;
-    // The window moves in steps of at least one pixel, and at most once a second: every move redraws the
-    // whole chart, and a window of minutes gains nothing from moving more often.
+    // The window moves in steps of at least one pixel, and at most once per update interval: every move
+    // redraws the whole chart, and a window of minutes gains nothing from moving more often.
     const qint64 quantum = std::max<qint64>(slideStepMs, windowMs / std::max(1, pixelColumns()));
     const qint64 now = m_clock();
     const qint64 to = (now / quantum + 1) * quantum;

@@ -70,7 +70,7 @@ struct Arm
     double cpuMs = 0;
 };
 
-// What the window's gain panel costs once the log is full (the window recomputes it once a second):
+// What the window's gain panel costs once the log is full (the window recomputes it every two seconds):
 // GainReport::compute over a LatencyLog filled to capacity with copies of this run's samples, moved later in
 // time copy by copy; the median of five.
 QJsonObject gainReportCost(const LatencyLog &run)
@@ -339,7 +339,7 @@ QString BenchRunner::table(const QJsonObject &document)
         out << "GainReport::compute over " << gainReport.value(QStringLiteral("samples")).toInt()
             << " samples: "
             << QString::number(gainReport.value(QStringLiteral("computeMs")).toDouble(), 'f', 1)
-            << " ms (the window recomputes it once a second)\n";
+            << " ms (the window recomputes it every two seconds)\n";
     }
     return text;
 }
