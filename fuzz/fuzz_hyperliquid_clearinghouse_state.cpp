@@ -29,7 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     FUZZ_CHECK(parsed.value.account.exchange == Exchange::Hyperliquid);
     checkRequiredDecimal(parsed.value.account.equity);
-    checkRequiredDecimal(parsed.value.account.available);
+    checkDecimal(parsed.value.account.available); // absent in some shapes: withdrawable is optional
     checkRequiredDecimal(parsed.value.account.marginUsed);
     checkDecimal(parsed.value.account.unrealizedPnl);
     return 0;
