@@ -42,13 +42,16 @@ void ColumnFitter::fit()
         return;
     m_fitting = true;
     const int last = header->count() - 1;
+    // A digit of room: a price that grows one digit between two fits is not elided while it waits.
+    const int slack = m_view->fontMetrics().horizontalAdvance(QLatin1Char('0'));
     for (int column = 0; column <= last; ++column) {
         // The stretched last section takes what is left: fitting it would fight the stretch.
         if (m_userSized.contains(column) || (column == last && header->stretchLastSection()))
             continue;
         // QTableView hides the public QAbstractItemView::sizeHintForColumn().
         const auto *view = static_cast<const QAbstractItemView *>(m_view);
-        const int wanted = std::max(view->sizeHintForColumn(column), header->sectionSizeHint(column));
+        const int contents = view->sizeHintForColumn(column);
+        const int wanted = std::max(contents > 0 ? contents + slack : 0, header->sectionSizeHint(column));
         // The first data sets the width, later data only widens it.
         if (wanted > header->sectionSize(column) || (!m_fitted && m_view->model()->rowCount() > 0))
             header->resizeSection(column, wanted);

@@ -7,8 +7,9 @@
 
 class QTableView;
 
-// Keeps a table's columns wide enough for what they show: fit() widens (never narrows) every column the
-// trader has not resized by hand, so prices are not elided when they grow a digit, and nothing jitters.
+// Keeps a table's columns wide enough for what they show, plus a digit: fit() widens (never narrows) every
+// column the trader has not resized by hand, so prices are not elided when they grow a digit, and nothing
+// jitters.
 // The first fit with rows sets the widths exactly (narrower than the default section size too).
 class ColumnFitter : public QObject
 {

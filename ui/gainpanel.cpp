@@ -39,6 +39,7 @@ QString oneDecimal(double value)
 GainPanel::GainPanel(QWidget *parent)
     : QWidget(parent)
 {
+    setAccessibleName(tr("What reuse saves"));
     auto *outer = new QVBoxLayout(this);
     outer->setContentsMargins(6, 4, 6, 4);
     outer->setSpacing(2);
@@ -263,11 +264,19 @@ QSize GainPanel::minimumSizeHint() const
     return QSize(margins.left() + stacked + margins.right(), QWidget::minimumSizeHint().height());
 }
 
-void GainPanel::resizeEvent(QResizeEvent *event)
+void GainPanel::placeColumns(int width)
 {
     // In a narrow dock the facts go under the arms instead of beside them.
-    m_columns->setDirection(event->size().width() < sideBySideWidth() ? QBoxLayout::TopToBottom
-                                                                      : QBoxLayout::LeftToRight);
+    const auto direction = width < sideBySideWidth() ? QBoxLayout::TopToBottom : QBoxLayout::LeftToRight;
+    if (m_columns->direction() != direction) {
+        m_columns->setDirection(direction);
+        updateGeometry(); // stacked, it needs more height
+    }
+}
+
+void GainPanel::resizeEvent(QResizeEvent *event)
+{
+    placeColumns(event->size().width());
     QWidget::resizeEvent(event);
 }
 
@@ -358,6 +367,38 @@ void GainPanel::setReport(const GainReport &report)
     m_hint->setVisible(!hint.isEmpty());
 
     applyColors();
+    describeForScreenReaders();
+    // Longer texts may no longer fit side by side. The grids measure again only when told (else at the next
+    // layout pass, after this decision).
+    m_arms->invalidate();
+    m_facts->invalidate();
+    placeColumns(width());
+}
+
+void GainPanel::describeForScreenReaders()
+{
+    // A figure alone ("52.1 ms") says nothing read out of its grid: each is named with its caption.
+    const auto name = [](QLabel *label, const QString &caption) {
+        label->setAccessibleName(caption + QStringLiteral(": ")
+                                 + QString(label->text()).replace(QLatin1Char('\n'), QStringLiteral(", ")));
+    };
+    name(m_pooledP50, tr("Pooled p50"));
+    name(m_pooledP95, tr("Pooled p95"));
+    name(m_pooledConnect, tr("Pooled connect and TLS per call"));
+    name(m_pooledCalls, tr("Pooled calls"));
+    name(m_noReuseP50, tr("No reuse p50"));
+    name(m_noReuseP95, tr("No reuse p95"));
+    name(m_noReuseConnect, tr("No reuse connect and TLS per call"));
+    name(m_noReuseCalls, tr("No reuse calls"));
+    name(m_handshakes, tr("Handshakes avoided"));
+    name(m_savedPerDay, tr("Time saved"));
+    name(m_reuseRates, tr("Reuse rate"));
+    name(m_openConnections, tr("Open connections (estimated)"));
+    m_headline->setAccessibleName(headlineText());
+    // The gist, for a reader that only reads the panel.
+    setAccessibleDescription(
+        QStringList {headlineText(), m_handshakes->accessibleName(), m_savedPerDay->accessibleName()}.join(
+            QStringLiteral(". ")));
 }
 
 QString GainPanel::headlineText() const

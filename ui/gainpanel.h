@@ -51,6 +51,8 @@ protected:
 private:
     void applyColors();
     int sideBySideWidth() const; // narrower than this, the facts go under the arms
+    void placeColumns(int width);
+    void describeForScreenReaders();
 
     GainReport m_report;
     QBoxLayout *m_columns = nullptr;

@@ -16,6 +16,7 @@
 #include <QGraphicsLayout>
 #include <QGraphicsScene>
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLegend>
 #include <QLegendMarker>
@@ -35,6 +36,7 @@
 #include <array>
 #include <cmath>
 #include <numeric>
+#include <tuple>
 #include <vector>
 
 namespace {
@@ -158,8 +160,15 @@ public:
 
     std::function<void()> zoomed;
     std::function<void()> doubleClicked;
+    std::function<bool(int key)> keyPressed; // true: taken
 
 protected:
+    void keyPressEvent(QKeyEvent *event) override
+    {
+        if (event->modifiers() == Qt::NoModifier && keyPressed && keyPressed(event->key()))
+            return;
+        QChartView::keyPressEvent(event);
+    }
     void mousePressEvent(QMouseEvent *event) override
     {
         const QPoint pos = event->position().toPoint();
@@ -348,6 +357,15 @@ LatencyChart::LatencyChart(const LatencyLog *log, QWidget *parent)
     view->doubleClicked = [this] {
         setPaused(false);
     };
+    view->keyPressed = [this](int key) {
+        return selectByKey(key);
+    };
+    view->setFocusPolicy(Qt::StrongFocus);
+    view->setAccessibleName(tr("Latency chart"));
+    view->setAccessibleDescription(
+        tr("Every request as a point over time. Left and Right step through the requests, Home and End go "
+           "to the oldest and the newest; the phase bar below reads the one selected. The figures are in "
+           "the panel What reuse saves."));
     m_view = view;
 
     buildHeader();
@@ -404,6 +422,7 @@ void LatencyChart::buildHeader()
     m_windowBox->addItem(tr("last 1 h"), 3600);
     m_windowBox->setCurrentIndex(m_windowBox->findData(m_windowSeconds));
     m_windowBox->setToolTip(tr("How far back the chart looks"));
+    m_windowBox->setAccessibleName(tr("Chart time window"));
     connect(m_windowBox, &QComboBox::activated, this,
             [this](int index) { setWindowSeconds(m_windowBox->itemData(index).toInt()); });
 
@@ -414,11 +433,15 @@ void LatencyChart::buildHeader()
     m_liveButton->setToolTip(
         tr("Checked: the chart follows now.\nUncheck, or drag a rectangle on the chart to "
            "zoom, to hold the view still; double-click the chart to follow now again."));
+    m_liveButton->setAccessibleName(tr("Follow now"));
+    m_liveButton->setAccessibleDescription(m_liveButton->toolTip());
     connect(m_liveButton, &QToolButton::toggled, this, [this](bool live) { setPaused(!live); });
 
     m_status = new QLabel(this);
     m_status->setTextFormat(Qt::PlainText);
     m_key = new KeyWidget(this);
+    m_key->setAccessibleName(tr("Key of the chart's marks"));
+    m_key->setAccessibleDescription(m_key->toolTip());
 }
 
 void LatencyChart::attach(QXYSeries *series)
@@ -1017,6 +1040,62 @@ void LatencyChart::onHovered(QXYSeries *series, const QPointF &point, bool state
             .arg(medianOf)
             .arg(formatMs(it->y()),
                  QDateTime::fromMSecsSinceEpoch(qint64(it->x())).toString(QStringLiteral("HH:mm:ss"))));
+}
+
+QList<QWidget *> LatencyChart::focusOrder() const
+{
+    return {m_windowBox, m_liveButton, m_view};
+}
+
+bool LatencyChart::selectByKey(int key)
+{
+    if (key != Qt::Key_Left && key != Qt::Key_Right && key != Qt::Key_Home && key != Qt::Key_End)
+        return false;
+    if (m_shown.isEmpty())
+        return true;
+    // The requests shown, in the order they started.
+    QList<int> order(m_shown.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [this](int a, int b) {
+        const RequestSample &x = m_shown.at(a);
+        const RequestSample &y = m_shown.at(b);
+        return std::tie(x.startedAtMsSinceEpoch, x.id) < std::tie(y.startedAtMsSinceEpoch, y.id);
+    });
+    qsizetype at = -1;
+    for (qsizetype i = 0; i < order.size() && m_keySelectedId != 0; ++i) {
+        if (m_shown.at(order[i]).id == m_keySelectedId)
+            at = i;
+    }
+    const qsizetype last = order.size() - 1;
+    switch (key) {
+    case Qt::Key_Home:
+        at = 0;
+        break;
+    case Qt::Key_End:
+        at = last;
+        break;
+    case Qt::Key_Left:
+        at = at < 0 ? last : std::max<qsizetype>(0, at - 1);
+        break;
+    default:
+        at = at < 0 ? last : std::min(last, at + 1);
+        break;
+    }
+    const RequestSample &sample = m_shown.at(order[at]);
+    m_keySelectedId = sample.id;
+    // The same tooltip as a hover, at the point.
+    for (auto it = m_lookup.cbegin(); it != m_lookup.cend(); ++it) {
+        const int i = int(it->samples.indexOf(order[at]));
+        if (i < 0 || !qobject_cast<const QScatterSeries *>(it.key()))
+            continue;
+        auto *series = const_cast<QXYSeries *>(it.key());
+        const QPointF scene = m_chart->mapToPosition(it->points.at(i), series);
+        m_hoverText = toolTipFor(sample);
+        QToolTip::showText(m_view->mapToGlobal(m_view->mapFromScene(scene)), m_hoverText, m_view);
+        break;
+    }
+    emit sampleClicked(sample);
+    return true;
 }
 
 void LatencyChart::onClicked(QXYSeries *series, const QPointF &point)

@@ -120,6 +120,10 @@ public:
     int rebuildCount() const { return m_rebuilds; }
     QString hoverText() const { return m_hoverText; } // the last tooltip shown
     QChartView *chartView() const { return m_view; }
+    // Left/Right/Home/End on the focused chart: selects a request as a click would (sampleClicked) and shows
+    // its tooltip at its point. False for any other key.
+    bool selectByKey(int key);
+    QList<QWidget *> focusOrder() const; // its controls, in the order Tab visits them
     // Zooms the view to a range as a rubber band would (and pauses).
     void zoomTo(qint64 fromMs, qint64 toMs, double yMin, double yMax);
 
@@ -207,4 +211,5 @@ private:
     QList<RequestSample> m_shown; // the samples behind the points of the last rebuild
     QHash<const QXYSeries *, Lookup> m_lookup;
     QString m_hoverText;
+    quint64 m_keySelectedId = 0; // the request Left/Right step from
 };

@@ -1,12 +1,15 @@
 #include "mainwindow.h"
 
 #include "columnfitter.h"
+#include "datatable.h"
+#include "elidinglabel.h"
 #include "gainpanel.h"
 #include "latencychart.h"
 #include "phasebar.h"
 #include "settingsdialog.h"
 #include "tabledelegates.h"
 #include "theme.h"
+#include "windowplacement.h"
 
 #include "config/credentialstore.h"
 #include "config/settings.h"
@@ -33,6 +36,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSaveFile>
+#include <QScreen>
 #include <QSpinBox>
 #include <QSslSocket>
 #include <QStackedWidget>
@@ -46,24 +50,11 @@ namespace {
 
 constexpr int statusIntervalMs = 1000;
 constexpr int gainIntervalMs = 2000; // as often as new samples come, at the default share
+constexpr QSize preferredSize(1440, 900);
 
 int feedKey(Exchange exchange, DataKind kind)
 {
     return int(exchange) * 10 + int(kind);
-}
-
-QTableView *makeTable(QWidget *parent)
-{
-    auto *view = new QTableView(parent);
-    view->setSortingEnabled(true);
-    view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    view->setAlternatingRowColors(true);
-    view->setWordWrap(false);
-    view->verticalHeader()->hide();
-    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 6);
-    view->horizontalHeader()->setHighlightSections(false);
-    view->horizontalHeader()->setStretchLastSection(true);
-    return view;
 }
 
 QString elided(const QString &text, int chars)
@@ -92,16 +83,16 @@ MainWindow::MainWindow(Settings *settings, CredentialStore *credentials, const S
     setCorner(Qt::BottomLeftCorner, Qt::BottomDockWidgetArea);
     setCorner(Qt::TopRightCorner, Qt::RightDockWidgetArea);
 
+    createActions();
     buildTickers();
     buildPositions();
     buildLatency();
     buildToolBar();
     buildMenus();
     buildStatusBar();
+    setTabOrderOfControls();
 
-    resize(1440, 900);
-    restoreGeometry(m_settings->windowGeometry());
-    restoreState(m_settings->windowState());
+    placeOnScreen();
 
     auto *statusTimer = new QTimer(this);
     connect(statusTimer, &QTimer::timeout, this, &MainWindow::refreshStatus);
@@ -152,13 +143,13 @@ void MainWindow::buildTickers()
     m_filter->setObjectName(QStringLiteral("tickerFilter"));
     m_filter->setPlaceholderText(tr("Filter symbols (Ctrl+F)"));
     m_filter->setClearButtonEnabled(true);
-    auto *focusFilter = new QAction(this);
-    focusFilter->setShortcut(QKeySequence::Find);
-    connect(focusFilter, &QAction::triggered, m_filter, [this] {
-        m_filter->setFocus();
+    m_filter->setAccessibleName(tr("Filter symbols"));
+    m_findAction = new QAction(tr("&Find symbol"), this);
+    m_findAction->setShortcut(QKeySequence::Find);
+    connect(m_findAction, &QAction::triggered, m_filter, [this] {
+        m_filter->setFocus(Qt::ShortcutFocusReason);
         m_filter->selectAll();
     });
-    addAction(focusFilter);
 
     m_tickerProxy = new SortProxyModel(this);
     m_tickerProxy->setSourceModel(m_tickers);
@@ -166,8 +157,12 @@ void MainWindow::buildTickers()
     m_tickerProxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
     connect(m_filter, &QLineEdit::textChanged, m_tickerProxy, &SortProxyModel::setFilterFixedString);
 
-    m_tickerView = makeTable(panel);
+    m_tickerView = new DataTable(panel);
     m_tickerView->setObjectName(QStringLiteral("tickerView"));
+    m_tickerView->setAccessibleName(tr("Tickers"));
+    m_tickerView->setAccessibleDescription(
+        tr("Prices, 24 h change, volume, funding and open interest of both exchanges; Ctrl+C copies the "
+           "selected rows"));
     m_tickerView->setModel(m_tickerProxy);
     m_tickerView->setItemDelegate(new StaleAwareDelegate(m_tickerView));
     m_tickerView->setItemDelegateForColumn(int(TickerModel::Column::Change24h),
@@ -191,8 +186,11 @@ void MainWindow::buildPositions()
     layout->setContentsMargins(6, 4, 6, 4);
     m_positionProxy = new SortProxyModel(this);
     m_positionProxy->setSourceModel(m_positions);
-    m_positionView = makeTable(panel);
+    m_positionView = new DataTable(panel);
     m_positionView->setObjectName(QStringLiteral("positionView"));
+    m_positionView->setAccessibleName(tr("Positions"));
+    m_positionView->setAccessibleDescription(
+        tr("Open positions of both exchanges; Ctrl+C copies the selected rows"));
     m_positionView->setModel(m_positionProxy);
     m_positionView->setItemDelegate(new StaleAwareDelegate(m_positionView));
     auto *pnl = new SignColorDelegate(PositionModel::PnlSignRole, this);
@@ -218,6 +216,11 @@ void MainWindow::buildPositions()
 
     m_positionsDock = new QDockWidget(tr("Positions"), this);
     m_positionsDock->setObjectName(QStringLiteral("positionsDock"));
+    m_positionsDock->setAccessibleName(m_positionsDock->windowTitle());
+    // Qt's accessible dock reads no description: the panel in it carries it.
+    panel->setAccessibleName(m_positionsDock->windowTitle());
+    panel->setAccessibleDescription(tr(
+        "Open positions of both exchanges, and each account's equity, available margin and unrealised PnL"));
     m_positionsDock->setWidget(panel);
     addDockWidget(Qt::BottomDockWidgetArea, m_positionsDock);
 
@@ -251,6 +254,9 @@ void MainWindow::buildLatency()
 
     auto *dock = new QDockWidget(tr("Latency of every request"), this);
     dock->setObjectName(QStringLiteral("latencyDock"));
+    dock->setAccessibleName(dock->windowTitle());
+    panel->setAccessibleName(dock->windowTitle());
+    panel->setAccessibleDescription(tr("Every request the app makes, as a chart, and the phases of one"));
     dock->setWidget(panel);
     addDockWidget(Qt::RightDockWidgetArea, dock);
 
@@ -258,6 +264,7 @@ void MainWindow::buildLatency()
     m_gainPanel->setObjectName(QStringLiteral("gainPanel"));
     auto *gainDock = new QDockWidget(tr("What reuse saves"), this);
     gainDock->setObjectName(QStringLiteral("gainDock"));
+    gainDock->setAccessibleName(gainDock->windowTitle());
     gainDock->setWidget(m_gainPanel);
     addDockWidget(Qt::BottomDockWidgetArea, gainDock);
     splitDockWidget(m_positionsDock, gainDock, Qt::Horizontal);
@@ -266,44 +273,97 @@ void MainWindow::buildLatency()
     resizeDocks({m_positionsDock, gainDock}, {860, 580}, Qt::Horizontal);
 }
 
+void MainWindow::createActions()
+{
+    m_reuseActions = new QActionGroup(this);
+    const QString reuseNames[] = {tr("&Pooled (keep-alive, HTTP/2)"),
+                                  tr("&No reuse (a connection per request)"), tr("&Interleaved A/B")};
+    const ReuseMode reuseModes[] = {ReuseMode::Pooled, ReuseMode::NoReuse, ReuseMode::Interleaved};
+    for (int i = 0; i < 3; ++i) {
+        QAction *action = m_reuseActions->addAction(reuseNames[i]);
+        action->setCheckable(true);
+        action->setData(int(reuseModes[i]));
+        action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+        action->setChecked(reuseModes[i] == m_config.reuse);
+        connect(action, &QAction::triggered, this, [this, mode = reuseModes[i]] { setReuseMode(mode); });
+    }
+
+    m_refreshAction = new QAction(tr("&Refresh now"), this);
+    m_refreshAction->setShortcuts({QKeySequence::Refresh, QKeySequence(Qt::CTRL | Qt::Key_R)});
+    m_refreshAction->setToolTip(tr("Refresh everything now (F5)"));
+    connect(m_refreshAction, &QAction::triggered, this, [this] {
+        if (m_session)
+            m_session->refresher()->refreshNow();
+    });
+    m_pause = new QAction(tr("&Pause"), this);
+    m_pause->setCheckable(true);
+    m_pause->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+    m_pause->setToolTip(tr("Stop refreshing; the chart keeps what it has (Ctrl+P)"));
+    connect(m_pause, &QAction::toggled, this, [this](bool paused) {
+        if (m_session)
+            m_session->refresher()->setPaused(paused);
+        m_pause->setText(paused ? tr("Resume") : tr("&Pause"));
+    });
+    m_settingsAction = new QAction(tr("&Settings…"), this);
+    m_settingsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    m_settingsAction->setToolTip(tr("Mode, credentials, rate-limit share, TLS (Ctrl+,)"));
+    connect(m_settingsAction, &QAction::triggered, this, &MainWindow::openSettings);
+
+    m_copyAction = new QAction(tr("&Copy rows"), this);
+    m_copyAction->setShortcut(QKeySequence::Copy);
+    m_copyAction->setToolTip(tr("The selected rows of the last table used, tab-separated with the header"));
+    connect(m_copyAction, &QAction::triggered, this, [this] {
+        if (m_lastTable)
+            m_lastTable->copyRows();
+    });
+    // Ctrl+C copies from the table that has (or last had) the focus; the filter field keeps its own.
+    connect(qApp, &QApplication::focusChanged, this, [this](QWidget *, QWidget *now) {
+        if (auto *table = qobject_cast<DataTable *>(now); table && table->window() == this)
+            m_lastTable = table;
+    });
+}
+
 void MainWindow::buildToolBar()
 {
     QToolBar *bar = addToolBar(tr("Main"));
     bar->setObjectName(QStringLiteral("mainToolBar"));
     bar->setMovable(false);
 
-    bar->addWidget(new QLabel(tr(" Reuse "), bar));
+    auto *reuseLabel = new QLabel(tr(" &Reuse "), bar);
     m_reuse = new QComboBox(bar);
+    reuseLabel->setBuddy(m_reuse);
     m_reuse->setObjectName(QStringLiteral("reuseSwitch"));
     m_reuse->addItem(tr("Pooled"), int(ReuseMode::Pooled));
     m_reuse->addItem(tr("No reuse"), int(ReuseMode::NoReuse));
     m_reuse->addItem(tr("Interleaved A/B"), int(ReuseMode::Interleaved));
-    m_reuse->setToolTip(
+    const QString reuseHelp =
         tr("Pooled: keep-alive and HTTP/2 (Ctrl+1)\nNo reuse: a new connection per request (Ctrl+2)\n"
-           "Interleaved A/B: the two alternate per refresh cycle (Ctrl+3)"));
+           "Interleaved A/B: the two alternate per refresh cycle (Ctrl+3)");
+    m_reuse->setToolTip(reuseHelp);
+    m_reuse->setAccessibleName(tr("Connection reuse"));
+    m_reuse->setAccessibleDescription(reuseHelp);
     m_reuse->setCurrentIndex(m_reuse->findData(int(m_config.reuse)));
     connect(m_reuse, &QComboBox::activated, this,
             [this](int index) { setReuseMode(ReuseMode(m_reuse->itemData(index).toInt())); });
-    bar->addWidget(m_reuse);
-    for (int i = 0; i < 3; ++i) {
-        auto *action = new QAction(this);
-        action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
-        connect(action, &QAction::triggered, this, [this, i] {
-            m_reuse->setCurrentIndex(i);
-            setReuseMode(ReuseMode(m_reuse->itemData(i).toInt()));
-        });
-        addAction(action);
-    }
+    auto *reuseBox = new QWidget(bar);
+    auto *reuseLayout = new QHBoxLayout(reuseBox);
+    reuseLayout->setContentsMargins(0, 0, 0, 0);
+    reuseLayout->addWidget(reuseLabel);
+    reuseLayout->addWidget(m_reuse);
+    bar->addWidget(reuseBox);
 
     bar->addSeparator();
-    auto *rttLabel = new QLabel(tr(" RTT "), bar);
+    auto *rttLabel = new QLabel(tr(" R&TT "), bar);
     m_rtt = new QSpinBox(bar);
+    rttLabel->setBuddy(m_rtt);
     m_rtt->setObjectName(QStringLiteral("rttSpin"));
     m_rtt->setRange(0, 2000);
     m_rtt->setSingleStep(10);
     m_rtt->setSuffix(tr(" ms"));
     m_rtt->setValue(int(m_config.demoRttMs));
     m_rtt->setToolTip(tr("Emulated network round trip to the simulated exchanges"));
+    m_rtt->setAccessibleName(tr("Emulated round trip time"));
+    m_rtt->setAccessibleDescription(m_rtt->toolTip());
     connect(m_rtt, &QSpinBox::valueChanged, this, [this](int ms) {
         m_config.demoRttMs = ms;
         m_settings->setDemoRttMs(ms);
@@ -318,25 +378,13 @@ void MainWindow::buildToolBar()
     m_rttAction = bar->addWidget(rttBox);
 
     bar->addSeparator();
-    auto *refresh = bar->addAction(tr("Refresh now"));
-    refresh->setShortcuts({QKeySequence::Refresh, QKeySequence(Qt::CTRL | Qt::Key_R)});
-    refresh->setToolTip(tr("Refresh everything now (F5)"));
-    connect(refresh, &QAction::triggered, this, [this] {
-        if (m_session)
-            m_session->refresher()->refreshNow();
-    });
-    m_pause = bar->addAction(tr("Pause"));
-    m_pause->setCheckable(true);
-    m_pause->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
-    m_pause->setToolTip(tr("Stop refreshing; the chart keeps what it has (Ctrl+P)"));
-    connect(m_pause, &QAction::toggled, this, [this](bool paused) {
-        if (m_session)
-            m_session->refresher()->setPaused(paused);
-        m_pause->setText(paused ? tr("Resume") : tr("Pause"));
-    });
-    auto *settings = bar->addAction(tr("Settings…"));
-    settings->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
-    connect(settings, &QAction::triggered, this, &MainWindow::openSettings);
+    for (QAction *action : {m_refreshAction, m_pause, m_settingsAction}) {
+        bar->addAction(action);
+        // Toolbar buttons are left out of the Tab chain by default: a keyboard user needs them in it.
+        QWidget *button = bar->widgetForAction(action);
+        button->setFocusPolicy(Qt::TabFocus);
+        button->setAccessibleDescription(action->toolTip());
+    }
 }
 
 void MainWindow::buildMenus()
@@ -344,10 +392,20 @@ void MainWindow::buildMenus()
     QMenu *file = menuBar()->addMenu(tr("&File"));
     QAction *exportAction = file->addAction(tr("&Export samples as CSV…"), this, &MainWindow::exportCsv);
     exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
-    file->addAction(tr("&Settings…"), QKeySequence(Qt::CTRL | Qt::Key_Comma), this,
-                    &MainWindow::openSettings);
+    file->addAction(m_settingsAction);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addAction(m_copyAction);
+    edit->addAction(m_findAction);
+
+    QMenu *data = menuBar()->addMenu(tr("&Data"));
+    data->addAction(m_refreshAction);
+    data->addAction(m_pause);
+    data->addSeparator();
+    QMenu *reuse = data->addMenu(tr("Connection &reuse"));
+    reuse->addActions(m_reuseActions->actions());
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     for (QDockWidget *dock : findChildren<QDockWidget *>())
@@ -371,13 +429,24 @@ void MainWindow::buildMenus()
     help->addAction(tr("&About exdash"), this, &MainWindow::showAbout);
 }
 
+void MainWindow::setTabOrderOfControls()
+{
+    // Left to right, top to bottom, as the window reads: the toolbar, the tickers, the chart, the positions.
+    QList<QWidget *> order {m_reuse, m_rtt};
+    for (QAction *action : {m_refreshAction, m_pause, m_settingsAction})
+        order << findChild<QToolBar *>(QStringLiteral("mainToolBar"))->widgetForAction(action);
+    order << m_filter << m_tickerView << m_chart->focusOrder() << m_positionView;
+    for (qsizetype i = 1; i < order.size(); ++i)
+        setTabOrder(order[i - 1], order[i]);
+}
+
 void MainWindow::buildStatusBar()
 {
     m_modeLabel = new QLabel(this);
     m_modeLabel->setObjectName(QStringLiteral("modeLabel"));
     statusBar()->addWidget(m_modeLabel);
-    for (QLabel *&label : m_healthLabel) {
-        label = new QLabel(this);
+    for (ElidingLabel *&label : m_healthLabel) {
+        label = new ElidingLabel(this);
         statusBar()->addWidget(label);
     }
     m_budgetLabel = new QLabel(this);
@@ -419,7 +488,7 @@ bool MainWindow::startSession(const SessionConfig &config, QString *error)
         loadLiveCredentials();
 
     m_rttAction->setVisible(config.demo);
-    m_reuse->setCurrentIndex(m_reuse->findData(int(config.reuse)));
+    showReuseMode(config.reuse);
     m_session->refresher()->setPaused(m_pause->isChecked());
     m_session->refresher()->start();
     refreshStatus();
@@ -444,8 +513,16 @@ void MainWindow::loadLiveCredentials()
     m_credentials->loadBitunix();
 }
 
+void MainWindow::showReuseMode(ReuseMode mode)
+{
+    m_reuse->setCurrentIndex(m_reuse->findData(int(mode)));
+    for (QAction *action : m_reuseActions->actions())
+        action->setChecked(action->data().toInt() == int(mode));
+}
+
 void MainWindow::setReuseMode(ReuseMode mode)
 {
+    showReuseMode(mode);
     m_config.reuse = mode;
     m_settings->setReuseMode(mode);
     if (m_session)
@@ -476,7 +553,7 @@ void MainWindow::onFetched(Exchange exchange, DataKind kind)
     }
 }
 
-QString MainWindow::health(Exchange exchange) const
+std::pair<QString, QString> MainWindow::health(Exchange exchange) const
 {
     if (!m_session)
         return {};
@@ -494,24 +571,28 @@ QString MainWindow::health(Exchange exchange) const
             continue;
         }
         if (!s.lastError.ok() && errors.isEmpty())
-            errors = elided(s.lastError.message, 60);
+            errors = s.lastError.message;
         newest = std::max(newest, s.lastSuccessMs);
         if (s.isStale(now, refresher->cadence(kind)) && s.lastSuccessMs > 0)
             staleAge = std::max(staleAge, s.ageMs(now));
     }
-    QString text;
-    if (newest == 0 && errors.isEmpty())
-        text = tr("%1 connecting…").arg(name);
-    else if (!errors.isEmpty())
-        text = staleAge >= 0 ? tr("%1 stale %2 s: %3").arg(name).arg(staleAge / 1000).arg(errors)
-                             : tr("%1 error: %2").arg(name, errors);
-    else if (staleAge >= 0)
-        text = tr("%1 stale %2 s").arg(name).arg(staleAge / 1000);
-    else
-        text = tr("%1 ok %2 s").arg(name).arg(QString::number((now - newest) / 1000.0, 'f', 1));
+    // The figures stay whole; the message gives way when the status bar is narrow.
+    QString kept;
+    QString detail;
+    if (newest == 0 && errors.isEmpty()) {
+        kept = tr("%1 connecting…").arg(name);
+    } else if (!errors.isEmpty()) {
+        kept =
+            staleAge >= 0 ? tr("%1 stale %2 s:").arg(name).arg(staleAge / 1000) : tr("%1 error:").arg(name);
+        detail = QLatin1Char(' ') + errors;
+    } else if (staleAge >= 0) {
+        kept = tr("%1 stale %2 s").arg(name).arg(staleAge / 1000);
+    } else {
+        kept = tr("%1 ok %2 s").arg(name).arg(QString::number((now - newest) / 1000.0, 'f', 1));
+    }
     if (publicOnly)
-        text += tr(" · public data only (no credentials)");
-    return text;
+        detail += tr(" · public data only (no credentials)");
+    return {kept, detail};
 }
 
 void MainWindow::refreshStatus()
@@ -522,8 +603,10 @@ void MainWindow::refreshStatus()
     refreshPositionsState();
     m_modeLabel->setText(m_session->isDemo() ? tr("Demo: exsim at RTT %1 ms").arg(m_config.demoRttMs)
                                              : tr("Live"));
-    m_healthLabel[0]->setText(health(Exchange::Bitunix));
-    m_healthLabel[1]->setText(health(Exchange::Hyperliquid));
+    for (Exchange e : {Exchange::Bitunix, Exchange::Hyperliquid}) {
+        const auto [kept, detail] = health(e);
+        m_healthLabel[int(e)]->setParts(kept, detail);
+    }
     const auto bx = m_session->refresher()->budgetUse(Exchange::Bitunix);
     const auto hl = m_session->refresher()->budgetUse(Exchange::Hyperliquid);
     const int share = m_session->refresher()->sharePercent();
@@ -552,7 +635,7 @@ void MainWindow::refreshStatus()
 
 QString MainWindow::statusText() const
 {
-    QStringList parts {m_modeLabel->text(), m_healthLabel[0]->text(), m_healthLabel[1]->text(),
+    QStringList parts {m_modeLabel->text(), m_healthLabel[0]->fullText(), m_healthLabel[1]->fullText(),
                        m_budgetLabel->text(), m_rateLabel->text()};
     return parts.join(QStringLiteral(" | "));
 }
@@ -649,6 +732,60 @@ void MainWindow::showAbout()
            "alive saves, measured on every request.</p><p>Qt %2 (built with %3)<br>%4</p>")
             .arg(QApplication::applicationVersion(), QString::fromLatin1(qVersion()),
                  QStringLiteral(QT_VERSION_STR), QSslSocket::sslLibraryVersionString()));
+}
+
+QScreen *MainWindow::screenUnder(const QRect &geometry) const
+{
+    QScreen *found = QGuiApplication::screenAt(geometry.center());
+    return found ? found : screen();
+}
+
+void MainWindow::placeOnScreen()
+{
+    // Qt refuses a geometry saved on a screen of a very different width, and puts any other one back as it
+    // was, even if it no longer fits (a laptop taken off its big monitor): both end up on the screen here.
+    m_placedFirstTime = !restoreGeometry(m_settings->windowGeometry());
+    restoreState(m_settings->windowState());
+    const QRect available = screenUnder(geometry())->availableGeometry();
+    if (m_placedFirstTime)
+        setGeometry(WindowPlacement::firstGeometry(preferredSize, available, WindowPlacement::assumedFrame));
+    else if (!isMaximized() && !isFullScreen())
+        // The frame comes back with the window manager: here the client area alone must fit.
+        setGeometry(WindowPlacement::fitted(geometry(), QMargins(), available, minimumSizeHint()));
+}
+
+void MainWindow::fitToScreen()
+{
+    // Once shown, with the frame the window manager gave it (if it has said yet: else it keeps the window
+    // on the screen itself).
+    const std::optional<QMargins> frame = WindowPlacement::knownFrame(this);
+    if (frame && !isMaximized() && !isFullScreen()) {
+        const QRect available = screenUnder(geometry())->availableGeometry();
+        // A first launch takes all the room the real frame leaves, not what the assumed one did.
+        const QRect fitted = m_placedFirstTime
+            ? WindowPlacement::firstGeometry(preferredSize, available, *frame)
+            : WindowPlacement::fitted(geometry(), *frame, available, minimumSizeHint());
+        if (fitted != geometry())
+            setGeometry(fitted);
+    }
+    // A dock floated on a monitor that is gone comes back on this window's screen.
+    for (QDockWidget *dock : findChildren<QDockWidget *>()) {
+        if (dock->isFloating())
+            WindowPlacement::fitOnScreen(dock);
+    }
+}
+
+void MainWindow::showEvent(QShowEvent *event)
+{
+    QMainWindow::showEvent(event);
+    // The window manager's frame is known once the window is on screen: fit again with it.
+    if (!m_fittedWithFrame) {
+        m_fittedWithFrame = true;
+        QTimer::singleShot(0, this, [this] {
+            fitToScreen();
+            m_placedFirstTime = false;
+        });
+    }
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

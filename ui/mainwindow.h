@@ -1,15 +1,19 @@
 #pragma once
 
+#include "datatable.h"
 #include "refresh/session.h"
 
 #include <QDeadlineTimer>
 #include <QMainWindow>
+#include <QPointer>
 
 #include <memory>
 
 class AccountModel;
 class ColumnFitter;
+class QActionGroup;
 class CredentialStore;
+class ElidingLabel;
 class GainPanel;
 class LatencyChart;
 class LatencyLog;
@@ -17,6 +21,7 @@ class PhaseBar;
 class PositionModel;
 class QComboBox;
 class QDockWidget;
+class QScreen;
 class QLabel;
 class QLineEdit;
 class QSpinBox;
@@ -48,8 +53,8 @@ public:
     LatencyChart *latencyChart() const { return m_chart; }
     PhaseBar *phaseBar() const { return m_phaseBar; }
     GainPanel *gainPanel() const { return m_gainPanel; }
-    QTableView *tickerView() const { return m_tickerView; }
-    QTableView *positionView() const { return m_positionView; }
+    DataTable *tickerView() const { return m_tickerView; }
+    DataTable *positionView() const { return m_positionView; }
     QComboBox *reuseSwitch() const { return m_reuse; }
     QString statusText() const; // the status bar, as one line
 
@@ -58,23 +63,30 @@ signals:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void showEvent(QShowEvent *event) override;
 
 private:
+    void createActions();
     void buildTickers();
     void buildPositions();
     void buildLatency();
     void buildToolBar();
     void buildMenus();
     void buildStatusBar();
+    void setTabOrderOfControls();
+    void placeOnScreen();
+    void fitToScreen();
+    QScreen *screenUnder(const QRect &geometry) const;
     bool startSession(const SessionConfig &config, QString *error);
     void loadLiveCredentials();
     void setReuseMode(ReuseMode mode);
+    void showReuseMode(ReuseMode mode); // the switch and the menu, without changing anything
     void onFetched(Exchange exchange, DataKind kind);
     void markStale();
     void refreshStatus();
     void refreshGain();
     void refreshPositionsState();
-    QString health(Exchange exchange) const;
+    std::pair<QString, QString> health(Exchange exchange) const; // figures, then the message
     void exportCsv();
     void openSettings();
     void showAbout();
@@ -91,9 +103,10 @@ private:
     SortProxyModel *m_tickerProxy = nullptr;
     SortProxyModel *m_positionProxy = nullptr;
 
-    QTableView *m_tickerView = nullptr;
+    DataTable *m_tickerView = nullptr;
     QLineEdit *m_filter = nullptr;
-    QTableView *m_positionView = nullptr;
+    DataTable *m_positionView = nullptr;
+    QPointer<DataTable> m_lastTable; // where Ctrl+C copies from
     QStackedWidget *m_positionStack = nullptr;
     QLabel *m_positionsEmpty = nullptr;
     QLabel *m_accountLine = nullptr;
@@ -104,8 +117,13 @@ private:
     QSpinBox *m_rtt = nullptr;
     QAction *m_rttAction = nullptr;
     QAction *m_pause = nullptr;
+    QAction *m_refreshAction = nullptr;
+    QAction *m_settingsAction = nullptr;
+    QAction *m_copyAction = nullptr;
+    QAction *m_findAction = nullptr;
+    QActionGroup *m_reuseActions = nullptr;
     QLabel *m_modeLabel = nullptr;
-    QLabel *m_healthLabel[2] = {};
+    ElidingLabel *m_healthLabel[2] = {};
     QLabel *m_budgetLabel = nullptr;
     QLabel *m_rateLabel = nullptr;
     QDockWidget *m_positionsDock = nullptr;
@@ -115,4 +133,6 @@ private:
 
     QSet<int> m_reported; // (exchange, kind) pairs that have answered since the session started
     bool m_firstRefreshDone = false;
+    bool m_fittedWithFrame = false;
+    bool m_placedFirstTime = false; // no saved geometry was restored
 };

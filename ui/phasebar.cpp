@@ -48,6 +48,9 @@ PhaseBar::PhaseBar(QWidget *parent)
 {
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
     setAttribute(Qt::WA_OpaquePaintEvent, false);
+    // Drawn, not made of labels: what it shows is said in its accessible description.
+    setAccessibleName(tr("Phases of the selected request"));
+    setAccessibleDescription(emptyText());
 }
 
 QString PhaseBar::phaseName(Phase phase)
@@ -162,6 +165,8 @@ void PhaseBar::setSample(const RequestSample &sample)
     m_sample = sample;
     m_hasSample = true;
     setToolTip(titleFor(sample));
+    setAccessibleDescription(titleFor(sample) + QStringLiteral(": ")
+                             + legendTexts().join(QStringLiteral(", ")));
     update();
 }
 
@@ -170,6 +175,7 @@ void PhaseBar::clear()
     m_sample = RequestSample();
     m_hasSample = false;
     setToolTip(QString());
+    setAccessibleDescription(emptyText());
     update();
 }
 

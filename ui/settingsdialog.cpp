@@ -1,5 +1,7 @@
 #include "settingsdialog.h"
 
+#include "windowplacement.h"
+
 #include "config/credentialstore.h"
 #include "config/settings.h"
 #include "exchanges/bitunix/bitunixclient.h"
@@ -19,6 +21,7 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QResizeEvent>
+#include <QScreen>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
@@ -437,6 +440,9 @@ void SettingsDialog::fitHeight()
     setMinimumHeight(needed);
     if (height() < needed)
         resize(width(), needed);
+    // Grown by a message that came after it was placed: still on the screen.
+    if (isVisible())
+        WindowPlacement::fitOnScreen(this);
 }
 
 void SettingsDialog::resizeEvent(QResizeEvent *event)
@@ -450,8 +456,19 @@ void SettingsDialog::showEvent(QShowEvent *event)
 {
     QDialog::showEvent(event);
     fitHeight();
-    // The size hint of a word-wrapped label assumes it narrow, hence tall: start at the height it needs.
+    // On a short screen (a 1280x720 laptop), wider: the notes wrap into fewer lines.
+    const QRect available = screen()->availableGeometry();
+    const QMargins frame = WindowPlacement::knownFrame(this).value_or(WindowPlacement::assumedFrame);
+    const int roomHeight = available.height() - frame.top() - frame.bottom();
+    const int roomWidth = available.width() * 3 / 4;
+    while (minimumHeight() > roomHeight && width() < roomWidth) {
+        resize(std::min(roomWidth, width() + fontMetrics().averageCharWidth() * 10), height());
+        fitHeight();
+    }
+    // The size hint of a word-wrapped label assumes it narrow, hence tall: start at the height it needs,
+    // then keep it on the screen (Qt placed it, centred on its parent, before it knew that height).
     resize(width(), minimumHeight());
+    WindowPlacement::fitOnScreen(this);
 }
 
 void SettingsDialog::browseCaFile()

@@ -1,0 +1,59 @@
+#include "datatable.h"
+
+#include "models/tabletext.h"
+
+#include <QClipboard>
+#include <QContextMenuEvent>
+#include <QGuiApplication>
+#include <QHeaderView>
+#include <QMenu>
+
+#include <algorithm>
+
+DataTable::DataTable(QWidget *parent)
+    : QTableView(parent)
+{
+    setSortingEnabled(true);
+    setSelectionBehavior(QAbstractItemView::SelectRows);
+    setAlternatingRowColors(true);
+    setWordWrap(false);
+    setTabKeyNavigation(false);
+    verticalHeader()->hide();
+    verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    horizontalHeader()->setHighlightSections(false);
+    horizontalHeader()->setStretchLastSection(true);
+}
+
+QString DataTable::selectedRowsText() const
+{
+    if (!model())
+        return {};
+    QList<int> rows;
+    for (const QModelIndex &index : selectionModel()->selectedRows())
+        rows << index.row();
+    if (rows.isEmpty() && currentIndex().isValid())
+        rows << currentIndex().row();
+    std::sort(rows.begin(), rows.end());
+    const QHeaderView *header = horizontalHeader();
+    QList<int> columns;
+    for (int visual = 0; visual < header->count(); ++visual) {
+        const int logical = header->logicalIndex(visual);
+        if (!header->isSectionHidden(logical))
+            columns << logical;
+    }
+    return tabSeparatedRows(*model(), rows, columns);
+}
+
+void DataTable::copyRows() const
+{
+    QGuiApplication::clipboard()->setText(selectedRowsText());
+}
+
+void DataTable::contextMenuEvent(QContextMenuEvent *event)
+{
+    QMenu menu(this);
+    QAction *copy = menu.addAction(tr("&Copy rows"), this, &DataTable::copyRows);
+    copy->setShortcut(QKeySequence::Copy); // shown only: the window's Edit > Copy rows takes the key
+    copy->setEnabled(selectionModel() && (selectionModel()->hasSelection() || currentIndex().isValid()));
+    menu.exec(event->globalPos());
+}
