@@ -111,6 +111,7 @@ void tst_Settings::defaults()
     QVERIFY(s->storedHyperliquidAddress().isEmpty());
     QVERIFY(s->windowState().isEmpty());
     QVERIFY(s->windowGeometry().isEmpty());
+    QVERIFY(!s->windowNormalGeometry().isValid());
     // Reading writes nothing.
     s->sync();
     QVERIFY(fileContents().trimmed().isEmpty());
@@ -209,6 +210,10 @@ void tst_Settings::setterRoundTrips_data()
         s.setWindowGeometry(blob + "g");
     }) << Check([blob](const Settings &s) { return s.windowGeometry() == blob + "g"; })
                                      << 1 << 0;
+    QTest::newRow("window normal geometry")
+        << Setter([](Settings &s) { s.setWindowNormalGeometry(QRect(2, 30, 1362, 736)); })
+        << Check([](const Settings &s) { return s.windowNormalGeometry() == QRect(2, 30, 1362, 736); }) << 1
+        << 0;
 }
 
 void tst_Settings::setterRoundTrips()

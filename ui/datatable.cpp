@@ -24,16 +24,24 @@ DataTable::DataTable(QWidget *parent)
     horizontalHeader()->setStretchLastSection(true);
 }
 
-QString DataTable::selectedRowsText() const
+QList<int> DataTable::rowsToCopy() const
 {
-    if (!model())
-        return {};
     QList<int> rows;
+    if (!model() || !selectionModel())
+        return rows;
     for (const QModelIndex &index : selectionModel()->selectedRows())
         rows << index.row();
     if (rows.isEmpty() && currentIndex().isValid())
         rows << currentIndex().row();
     std::sort(rows.begin(), rows.end());
+    return rows;
+}
+
+QString DataTable::selectedRowsText() const
+{
+    const QList<int> rows = rowsToCopy();
+    if (rows.isEmpty())
+        return {};
     const QHeaderView *header = horizontalHeader();
     QList<int> columns;
     for (int visual = 0; visual < header->count(); ++visual) {
@@ -46,14 +54,22 @@ QString DataTable::selectedRowsText() const
 
 void DataTable::copyRows() const
 {
-    QGuiApplication::clipboard()->setText(selectedRowsText());
+    const QString text = selectedRowsText();
+    if (!text.isEmpty())
+        QGuiApplication::clipboard()->setText(text);
+}
+
+void DataTable::focusInEvent(QFocusEvent *event)
+{
+    QTableView::focusInEvent(event);
+    emit focused();
 }
 
 void DataTable::contextMenuEvent(QContextMenuEvent *event)
 {
     QMenu menu(this);
     QAction *copy = menu.addAction(tr("&Copy rows"), this, &DataTable::copyRows);
-    copy->setShortcut(QKeySequence::Copy); // shown only: the window's Edit > Copy rows takes the key
-    copy->setEnabled(selectionModel() && (selectionModel()->hasSelection() || currentIndex().isValid()));
+    copy->setShortcut(QKeySequence::Copy);
+    copy->setEnabled(!rowsToCopy().isEmpty());
     menu.exec(event->globalPos());
 }

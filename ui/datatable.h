@@ -13,9 +13,16 @@ public:
     explicit DataTable(QWidget *parent = nullptr);
 
     // The selected rows (the current one if none is), in the order shown, the columns as shown.
-    QString selectedRowsText() const;
-    void copyRows() const;
+    QString selectedRowsText() const; // empty when there is no row to copy
+    void copyRows() const; // leaves the clipboard alone when there is nothing to copy
+
+Q_SIGNALS:
+    void focused(); // the table the window's Copy rows acts on
 
 protected:
     void contextMenuEvent(QContextMenuEvent *event) override;
+    void focusInEvent(QFocusEvent *event) override;
+
+private:
+    QList<int> rowsToCopy() const;
 };

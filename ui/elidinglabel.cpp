@@ -6,7 +6,6 @@ ElidingLabel::ElidingLabel(QWidget *parent)
     : QLabel(parent)
 {
     setTextFormat(Qt::PlainText);
-    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Preferred);
 }
 
 void ElidingLabel::setParts(const QString &kept, const QString &elidable)
@@ -17,7 +16,7 @@ void ElidingLabel::setParts(const QString &kept, const QString &elidable)
     m_elidable = elidable;
     setToolTip(m_elidable.isEmpty() ? QString() : fullText());
     setAccessibleName(fullText());
-    updateGeometry();
+    updateGeometry(); // the size hints follow the parts, not the text shown
     showFitting();
 }
 

@@ -375,12 +375,25 @@ void GainPanel::setReport(const GainReport &report)
     placeColumns(width());
 }
 
+namespace {
+
+// Qt sends a screen reader an event for every call, changed or not; the panel is updated every 2 s.
+void setAccessibleNameIfChanged(QWidget *widget, const QString &name)
+{
+    if (widget->accessibleName() != name)
+        widget->setAccessibleName(name);
+}
+
+} // namespace
+
 void GainPanel::describeForScreenReaders()
 {
     // A figure alone ("52.1 ms") says nothing read out of its grid: each is named with its caption.
     const auto name = [](QLabel *label, const QString &caption) {
-        label->setAccessibleName(caption + QStringLiteral(": ")
-                                 + QString(label->text()).replace(QLatin1Char('\n'), QStringLiteral(", ")));
+        setAccessibleNameIfChanged(
+            label,
+            caption + QStringLiteral(": ")
+                + QString(label->text()).replace(QLatin1Char('\n'), QStringLiteral(", ")));
     };
     name(m_pooledP50, tr("Pooled p50"));
     name(m_pooledP95, tr("Pooled p95"));
@@ -394,11 +407,13 @@ void GainPanel::describeForScreenReaders()
     name(m_savedPerDay, tr("Time saved"));
     name(m_reuseRates, tr("Reuse rate"));
     name(m_openConnections, tr("Open connections (estimated)"));
-    m_headline->setAccessibleName(headlineText());
+    setAccessibleNameIfChanged(m_headline, headlineText());
     // The gist, for a reader that only reads the panel.
-    setAccessibleDescription(
+    const QString gist =
         QStringList {headlineText(), m_handshakes->accessibleName(), m_savedPerDay->accessibleName()}.join(
-            QStringLiteral(". ")));
+            QStringLiteral(". "));
+    if (accessibleDescription() != gist)
+        setAccessibleDescription(gist);
 }
 
 QString GainPanel::headlineText() const

@@ -1100,8 +1100,10 @@ bool LatencyChart::selectByKey(int key)
 
 void LatencyChart::onClicked(QXYSeries *series, const QPointF &point)
 {
-    if (const std::optional<RequestSample> sample = sampleAt(series, point))
+    if (const std::optional<RequestSample> sample = sampleAt(series, point)) {
+        m_keySelectedId = sample->id; // the arrow keys go on from here
         emit sampleClicked(*sample);
+    }
 }
 
 void LatencyChart::onZoomed()

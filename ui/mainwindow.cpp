@@ -51,6 +51,8 @@ namespace {
 constexpr int statusIntervalMs = 1000;
 constexpr int gainIntervalMs = 2000; // as often as new samples come, at the default share
 constexpr QSize preferredSize(1440, 900);
+constexpr int frameFitWaitMs = 3000;
+constexpr int frameFitPollMs = 50;
 
 int feedKey(Exchange exchange, DataKind kind)
 {
@@ -158,6 +160,7 @@ void MainWindow::buildTickers()
     connect(m_filter, &QLineEdit::textChanged, m_tickerProxy, &SortProxyModel::setFilterFixedString);
 
     m_tickerView = new DataTable(panel);
+    connect(m_tickerView, &DataTable::focused, this, [this] { m_lastTable = m_tickerView; });
     m_tickerView->setObjectName(QStringLiteral("tickerView"));
     m_tickerView->setAccessibleName(tr("Tickers"));
     m_tickerView->setAccessibleDescription(
@@ -187,6 +190,7 @@ void MainWindow::buildPositions()
     m_positionProxy = new SortProxyModel(this);
     m_positionProxy->setSourceModel(m_positions);
     m_positionView = new DataTable(panel);
+    connect(m_positionView, &DataTable::focused, this, [this] { m_lastTable = m_positionView; });
     m_positionView->setObjectName(QStringLiteral("positionView"));
     m_positionView->setAccessibleName(tr("Positions"));
     m_positionView->setAccessibleDescription(
@@ -251,6 +255,11 @@ void MainWindow::buildLatency()
             m_phaseBar->setSample(m_log->at(m_log->size() - 1));
     });
     connect(m_chart, &LatencyChart::sampleClicked, this, [this] { m_phaseBar->setProperty("pinned", true); });
+    // A hovered request shows there too (and so is said to a screen reader), unless one is pinned.
+    connect(m_chart, &LatencyChart::sampleHovered, this, [this](const RequestSample &sample) {
+        if (!m_phaseBar->property("pinned").toBool())
+            m_phaseBar->setSample(sample);
+    });
 
     auto *dock = new QDockWidget(tr("Latency of every request"), this);
     dock->setObjectName(QStringLiteral("latencyDock"));
@@ -302,7 +311,9 @@ void MainWindow::createActions()
     connect(m_pause, &QAction::toggled, this, [this](bool paused) {
         if (m_session)
             m_session->refresher()->setPaused(paused);
-        m_pause->setText(paused ? tr("Resume") : tr("&Pause"));
+        m_pause->setText(paused ? tr("R&esume") : tr("&Pause"));
+        m_pause->setToolTip(paused ? tr("Refresh again (Ctrl+P)")
+                                   : tr("Stop refreshing; the chart keeps what it has (Ctrl+P)"));
     });
     m_settingsAction = new QAction(tr("&Settings…"), this);
     m_settingsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
@@ -312,20 +323,17 @@ void MainWindow::createActions()
     m_copyAction = new QAction(tr("&Copy rows"), this);
     m_copyAction->setShortcut(QKeySequence::Copy);
     m_copyAction->setToolTip(tr("The selected rows of the last table used, tab-separated with the header"));
+    // Ctrl+C copies from the table that has (or last had) the focus, floating or not; the filter field keeps
+    // its own.
     connect(m_copyAction, &QAction::triggered, this, [this] {
         if (m_lastTable)
             m_lastTable->copyRows();
-    });
-    // Ctrl+C copies from the table that has (or last had) the focus; the filter field keeps its own.
-    connect(qApp, &QApplication::focusChanged, this, [this](QWidget *, QWidget *now) {
-        if (auto *table = qobject_cast<DataTable *>(now); table && table->window() == this)
-            m_lastTable = table;
     });
 }
 
 void MainWindow::buildToolBar()
 {
-    QToolBar *bar = addToolBar(tr("Main"));
+    QToolBar *bar = m_toolBar = addToolBar(tr("Main"));
     bar->setObjectName(QStringLiteral("mainToolBar"));
     bar->setMovable(false);
 
@@ -404,7 +412,7 @@ void MainWindow::buildMenus()
     data->addAction(m_refreshAction);
     data->addAction(m_pause);
     data->addSeparator();
-    QMenu *reuse = data->addMenu(tr("Connection &reuse"));
+    QMenu *reuse = data->addMenu(tr("Connection re&use"));
     reuse->addActions(m_reuseActions->actions());
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
@@ -434,7 +442,7 @@ void MainWindow::setTabOrderOfControls()
     // Left to right, top to bottom, as the window reads: the toolbar, the tickers, the chart, the positions.
     QList<QWidget *> order {m_reuse, m_rtt};
     for (QAction *action : {m_refreshAction, m_pause, m_settingsAction})
-        order << findChild<QToolBar *>(QStringLiteral("mainToolBar"))->widgetForAction(action);
+        order << m_toolBar->widgetForAction(action);
     order << m_filter << m_tickerView << m_chart->focusOrder() << m_positionView;
     for (qsizetype i = 1; i < order.size(); ++i)
         setTabOrder(order[i - 1], order[i]);
@@ -734,37 +742,32 @@ void MainWindow::showAbout()
                  QStringLiteral(QT_VERSION_STR), QSslSocket::sslLibraryVersionString()));
 }
 
-QScreen *MainWindow::screenUnder(const QRect &geometry) const
-{
-    QScreen *found = QGuiApplication::screenAt(geometry.center());
-    return found ? found : screen();
-}
-
 void MainWindow::placeOnScreen()
 {
     // Qt refuses a geometry saved on a screen of a very different width, and puts any other one back as it
     // was, even if it no longer fits (a laptop taken off its big monitor): both end up on the screen here.
-    m_placedFirstTime = !restoreGeometry(m_settings->windowGeometry());
+    m_geometryFromDefaults = !restoreGeometry(m_settings->windowGeometry());
     restoreState(m_settings->windowState());
-    const QRect available = screenUnder(geometry())->availableGeometry();
-    if (m_placedFirstTime)
+    const QRect available = WindowPlacement::screenUnder(geometry(), this)->availableGeometry();
+    const QRect normal = m_settings->windowNormalGeometry();
+    if (!m_geometryFromDefaults && !isMaximized() && !isFullScreen() && available.contains(normal))
+        setGeometry(normal); // as it was: Qt's own restore moves a window that filled the screen down
+    if (m_geometryFromDefaults)
         setGeometry(WindowPlacement::firstGeometry(preferredSize, available, WindowPlacement::assumedFrame));
-    else if (!isMaximized() && !isFullScreen())
-        // The frame comes back with the window manager: here the client area alone must fit.
-        setGeometry(WindowPlacement::fitted(geometry(), QMargins(), available, minimumSizeHint()));
+    else if (!isMaximized() && !isFullScreen() && !available.contains(geometry()))
+        // It has to change anyway: leave room for a frame too. One that fits stays exactly as it was.
+        setGeometry(
+            WindowPlacement::fitted(geometry(), WindowPlacement::assumedFrame, available, minimumSizeHint()));
 }
 
-void MainWindow::fitToScreen()
+void MainWindow::fitWithFrame(const QMargins &frame)
 {
-    // Once shown, with the frame the window manager gave it (if it has said yet: else it keeps the window
-    // on the screen itself).
-    const std::optional<QMargins> frame = WindowPlacement::knownFrame(this);
-    if (frame && !isMaximized() && !isFullScreen()) {
-        const QRect available = screenUnder(geometry())->availableGeometry();
+    if (!isMaximized() && !isFullScreen()) {
+        const QRect available = WindowPlacement::screenUnder(geometry(), this)->availableGeometry();
         // A first launch takes all the room the real frame leaves, not what the assumed one did.
-        const QRect fitted = m_placedFirstTime
-            ? WindowPlacement::firstGeometry(preferredSize, available, *frame)
-            : WindowPlacement::fitted(geometry(), *frame, available, minimumSizeHint());
+        const QRect fitted = m_geometryFromDefaults
+            ? WindowPlacement::firstGeometry(preferredSize, available, frame)
+            : WindowPlacement::fitted(geometry(), frame, available, minimumSizeHint());
         if (fitted != geometry())
             setGeometry(fitted);
     }
@@ -778,19 +781,32 @@ void MainWindow::fitToScreen()
 void MainWindow::showEvent(QShowEvent *event)
 {
     QMainWindow::showEvent(event);
-    // The window manager's frame is known once the window is on screen: fit again with it.
-    if (!m_fittedWithFrame) {
-        m_fittedWithFrame = true;
-        QTimer::singleShot(0, this, [this] {
-            fitToScreen();
-            m_placedFirstTime = false;
-        });
+    if (m_frameFitDeadline.isForever()) {
+        // The window manager's frame is known once the window is mapped, and X11 tells it a moment later
+        // without an event to the widget: look for it a few times, then trust the window manager.
+        m_frameFitDeadline.setRemainingTime(frameFitWaitMs);
+        auto *poll = new QTimer(this);
+        poll->setInterval(frameFitPollMs);
+        const auto fitOnceKnown = [this, poll] {
+            if (const std::optional<QMargins> frame = WindowPlacement::knownFrame(this)) {
+                fitWithFrame(*frame);
+                m_geometryFromDefaults = false;
+            } else if (!m_frameFitDeadline.hasExpired()) {
+                return;
+            }
+            poll->stop();
+            poll->deleteLater();
+        };
+        connect(poll, &QTimer::timeout, this, fitOnceKnown);
+        poll->start();
+        QTimer::singleShot(0, poll, fitOnceKnown);
     }
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     m_settings->setWindowGeometry(saveGeometry());
+    m_settings->setWindowNormalGeometry(normalGeometry());
     m_settings->setWindowState(saveState());
     QMainWindow::closeEvent(event);
 }

@@ -21,12 +21,12 @@ class PhaseBar;
 class PositionModel;
 class QComboBox;
 class QDockWidget;
-class QScreen;
 class QLabel;
 class QLineEdit;
 class QSpinBox;
 class QStackedWidget;
 class QTableView;
+class QToolBar;
 class Settings;
 class SortProxyModel;
 class TickerModel;
@@ -75,8 +75,7 @@ private:
     void buildStatusBar();
     void setTabOrderOfControls();
     void placeOnScreen();
-    void fitToScreen();
-    QScreen *screenUnder(const QRect &geometry) const;
+    void fitWithFrame(const QMargins &frame);
     bool startSession(const SessionConfig &config, QString *error);
     void loadLiveCredentials();
     void setReuseMode(ReuseMode mode);
@@ -122,6 +121,7 @@ private:
     QAction *m_copyAction = nullptr;
     QAction *m_findAction = nullptr;
     QActionGroup *m_reuseActions = nullptr;
+    QToolBar *m_toolBar = nullptr;
     QLabel *m_modeLabel = nullptr;
     ElidingLabel *m_healthLabel[2] = {};
     QLabel *m_budgetLabel = nullptr;
@@ -133,6 +133,6 @@ private:
 
     QSet<int> m_reported; // (exchange, kind) pairs that have answered since the session started
     bool m_firstRefreshDone = false;
-    bool m_fittedWithFrame = false;
-    bool m_placedFirstTime = false; // no saved geometry was restored
+    bool m_geometryFromDefaults = false; // no saved geometry was restored
+    QDeadlineTimer m_frameFitDeadline {QDeadlineTimer::Forever}; // set at the first show
 };

@@ -462,7 +462,10 @@ void SettingsDialog::showEvent(QShowEvent *event)
     const int roomHeight = available.height() - frame.top() - frame.bottom();
     const int roomWidth = available.width() * 3 / 4;
     while (minimumHeight() > roomHeight && width() < roomWidth) {
+        const int before = width();
         resize(std::min(roomWidth, width() + fontMetrics().averageCharWidth() * 10), height());
+        if (width() == before) // held by a maximum, or the platform
+            break;
         fitHeight();
     }
     // The size hint of a word-wrapped label assumes it narrow, hence tall: start at the height it needs,

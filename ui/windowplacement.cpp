@@ -48,14 +48,17 @@ std::optional<QMargins> knownFrame(const QWidget *window)
     return margins;
 }
 
+QScreen *screenUnder(const QRect &geometry, const QWidget *fallback)
+{
+    QScreen *screen = QGuiApplication::screenAt(geometry.center());
+    return screen ? screen : fallback->screen();
+}
+
 void fitOnScreen(QWidget *window)
 {
-    const QScreen *screen = QGuiApplication::screenAt(window->geometry().center());
-    if (!screen)
-        screen = window->screen();
-    const QRect geometry =
-        fitted(window->geometry(), knownFrame(window).value_or(assumedFrame), screen->availableGeometry(),
-               window->minimumSizeHint().expandedTo(window->minimumSize()));
+    const QRect geometry = fitted(window->geometry(), knownFrame(window).value_or(assumedFrame),
+                                  screenUnder(window->geometry(), window)->availableGeometry(),
+                                  window->minimumSizeHint().expandedTo(window->minimumSize()));
     if (geometry != window->geometry())
         window->setGeometry(geometry);
 }

@@ -6,6 +6,7 @@
 
 #include <optional>
 
+class QScreen;
 class QWidget;
 
 // Where a top-level window goes on a screen: inside the screen's available area (the desktop's panels left
@@ -26,6 +27,9 @@ constexpr QMargins assumedFrame(2, 32, 2, 2);
 // The frame the window manager put around a shown top-level widget; nothing while it is hidden or the
 // window manager has not said yet (X11 tells it a moment after the window is mapped).
 std::optional<QMargins> knownFrame(const QWidget *window);
+
+// The screen a geometry is on (its centre), or the widget's own when that is on none (a monitor gone).
+QScreen *screenUnder(const QRect &geometry, const QWidget *fallback);
 
 // Moves (and if need be shrinks) a top-level widget into the available area of the screen it is on, its
 // frame included (as assumed until it is known).

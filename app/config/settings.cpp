@@ -210,3 +210,14 @@ void Settings::setWindowGeometry(const QByteArray &geometry)
 {
     set(QStringLiteral("window/geometry"), geometry, geometry != windowGeometry());
 }
+
+QRect Settings::windowNormalGeometry() const
+{
+    const QRect geometry = m_store->value(QStringLiteral("window/normalGeometry")).toRect();
+    return geometry.isValid() ? geometry : QRect();
+}
+
+void Settings::setWindowNormalGeometry(const QRect &geometry)
+{
+    set(QStringLiteral("window/normalGeometry"), geometry, geometry != windowNormalGeometry());
+}

@@ -4,6 +4,7 @@
 #include "net/requestsample.h"
 
 #include <QObject>
+#include <QRect>
 #include <QSettings>
 #include <QStringList>
 #include <QUrl>
@@ -57,6 +58,10 @@ public:
     void setWindowState(const QByteArray &state);
     QByteArray windowGeometry() const;
     void setWindowGeometry(const QByteArray &geometry);
+    // The window's client area as it was (not maximized), which Qt's geometry does not give back exactly:
+    // it pushes a window that filled the screen down by a title bar of its own guess.
+    QRect windowNormalGeometry() const; // invalid if none was saved
+    void setWindowNormalGeometry(const QRect &geometry);
 
     void sync() { m_store->sync(); }
     QSettings *store() const { return m_store; }
