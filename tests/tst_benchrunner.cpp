@@ -13,7 +13,7 @@ class tst_BenchRunner : public QObject
 {
     Q_OBJECT
 
-private Q_SLOTS:
+private slots:
     void interleavedInProcess();
     void oneArm();
     void executableJson();

@@ -9,7 +9,7 @@ class tst_ColumnFitter : public QObject
 {
     Q_OBJECT
 
-private Q_SLOTS:
+private slots:
     void widensToTheContent();
     void firstFitIsExact();
     void neverNarrows();

@@ -190,7 +190,7 @@ class TestLatencyChart : public QObject
 {
     Q_OBJECT
 
-private Q_SLOTS:
+private slots:
     void initTestCase();
     void emptyLog();
     void pointsAreTheWindowSamples();

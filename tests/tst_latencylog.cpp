@@ -97,9 +97,9 @@ class SampleSource : public QObject
     Q_OBJECT
 
 public:
-    void emitSample(const RequestSample &s) { Q_EMIT sampleReady(s); }
+    void emitSample(const RequestSample &s) { emit sampleReady(s); }
 
-Q_SIGNALS:
+signals:
     void sampleReady(const RequestSample &sample);
 };
 

@@ -74,7 +74,7 @@ class TestPhaseBar : public QObject
 {
     Q_OBJECT
 
-private Q_SLOTS:
+private slots:
     void emptyState();
     void title_data();
     void title();

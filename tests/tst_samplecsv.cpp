@@ -7,7 +7,7 @@ class tst_SampleCsv : public QObject
 {
     Q_OBJECT
 
-private Q_SLOTS:
+private slots:
     void headerNamesEveryColumn();
     void rowHoldsEveryField();
     void freeTextIsQuotedAndDefused_data();

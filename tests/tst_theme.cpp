@@ -8,7 +8,7 @@ class tst_Theme : public QObject
 {
     Q_OBJECT
 
-private Q_SLOTS:
+private slots:
     void names_data();
     void names();
     void darkThenBackToTheSystem();

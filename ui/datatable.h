@@ -16,7 +16,7 @@ public:
     QString selectedRowsText() const; // empty when there is no row to copy
     void copyRows() const; // leaves the clipboard alone when there is nothing to copy
 
-Q_SIGNALS:
+signals:
     void focused(); // the table the window's Copy rows acts on
 
 protected:

@@ -38,7 +38,7 @@ public:
     AccountSummary account(Exchange exchange) const;
     int rowOf(Exchange exchange) const; // -1 when absent
 
-public Q_SLOTS:
+public slots:
     void setAccount(const AccountSummary &account);
     void clear(Exchange exchange);
 

@@ -229,7 +229,7 @@ void KeyedTableModel<Row>::emitChanged(int row, const Row &before, const Row &af
             if (runRoles & (quint64(1) << i))
                 changed.append(roles.at(i));
         }
-        Q_EMIT dataChanged(index(row, runStart), index(row, runEnd), changed);
+        emit dataChanged(index(row, runStart), index(row, runEnd), changed);
         runStart = -1;
         runRoles = 0;
     };

@@ -60,7 +60,7 @@ void LatencyLog::setCapacity(int capacity)
     m_capacity = capacity;
     invalidate();
     if (dropped > 0)
-        Q_EMIT cleared();
+        emit cleared();
 }
 
 const RequestSample &LatencyLog::at(int i) const
@@ -239,7 +239,7 @@ void LatencyLog::append(const RequestSample &sample)
     }
     tally(entry, +1);
     invalidate();
-    Q_EMIT appended();
+    emit appended();
 }
 
 void LatencyLog::clear()
@@ -255,7 +255,7 @@ void LatencyLog::clear()
     m_methods.clear();
     m_poolStats.clear();
     invalidate();
-    Q_EMIT cleared();
+    emit cleared();
 }
 
 int LatencyLog::physical(int i) const

@@ -129,11 +129,11 @@ public:
     // Every sample ever appended (not only those still in the ring), since construction or clear().
     const PoolStats &poolStats() const { return m_poolStats; }
 
-public Q_SLOTS:
+public slots:
     void append(const RequestSample &sample);
     void clear(); // the samples, the counts and the pool statistics
 
-Q_SIGNALS:
+signals:
     void appended(); // once per sample; views throttle their own updates
     void cleared(); // samples left other than by eviction: clear(), or a smaller capacity
 

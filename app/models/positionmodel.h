@@ -65,7 +65,7 @@ public:
     int rowOf(Exchange exchange, const QString &symbol, Position::Side side) const; // -1 when absent
     Position position(int row) const;
 
-public Q_SLOTS:
+public slots:
     // Replaces that exchange's rows; the exchange argument wins over Position::exchange.
     void setPositions(Exchange exchange, const QList<Position> &positions);
 

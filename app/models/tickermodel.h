@@ -68,7 +68,7 @@ public:
     // The clock that stamps price moves (default: the wall clock). For tests and replays.
     void setClock(std::function<qint64()> msSinceEpoch);
 
-public Q_SLOTS:
+public slots:
     // Replaces that exchange's rows; the exchange argument wins over Ticker::exchange. Delisted assets are
     // left out unless a position holds them (setHeldSymbols).
     void setTickers(Exchange exchange, const QList<Ticker> &tickers);
