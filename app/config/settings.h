@@ -1,7 +1,6 @@
 #pragma once
 
-#include "exchanges/exchangeclient.h"
-#include "net/requestsample.h"
+#include "net/reusemode.h"
 
 #include <QObject>
 #include <QRect>

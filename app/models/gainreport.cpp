@@ -115,7 +115,7 @@ GainReport GainReport::compute(const LatencyLog &log, qint64 nowMs, qint64 windo
     report.nowMs = nowMs;
     report.windowMs = std::max<qint64>(1, windowMs);
     report.keepAliveIdleSeconds =
-        keepAliveIdleSeconds > 0 ? keepAliveIdleSeconds : HttpClient::defaultKeepAliveIdleSeconds;
+        keepAliveIdleSeconds > 0 ? keepAliveIdleSeconds : defaultKeepAliveIdleSeconds;
     const qint64 fromMs = nowMs - report.windowMs;
     const qint64 toMs = nowMs + 1; // the window includes now
 

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "models/latencylog.h"
-#include "net/httpclient.h"
+#include "net/keepalive.h"
 #include "net/poolstats.h"
 
 #include <QList>
@@ -51,11 +51,11 @@ struct GainReport
     // Over the samples that started in [nowMs - windowMs, nowMs]. keepAliveIdleSeconds: the client's idle
     // expiry (HttpClient::keepAliveIdleSeconds()), for the open-connection estimate.
     static GainReport compute(const LatencyLog &log, qint64 nowMs, qint64 windowMs = defaultWindowMs,
-                              int keepAliveIdleSeconds = HttpClient::defaultKeepAliveIdleSeconds);
+                              int keepAliveIdleSeconds = defaultKeepAliveIdleSeconds);
 
     qint64 nowMs = 0;
     qint64 windowMs = defaultWindowMs;
-    int keepAliveIdleSeconds = HttpClient::defaultKeepAliveIdleSeconds;
+    int keepAliveIdleSeconds = defaultKeepAliveIdleSeconds;
 
     GainArm pooled;
     GainArm noReuse;

@@ -48,8 +48,9 @@ NetError classify(QNetworkReply::NetworkError error)
         return NetError::None;
     case QNetworkReply::OperationCanceledError:
     case QNetworkReply::TimeoutError:
-        return NetError::Timeout; // Qt's transfer timeout ends as OperationCanceledError; we never abort
-                                  // otherwise
+        // Qt's transfer timeout ends as OperationCanceledError. Our own aborts never get here: a body too
+        // large is reported as such first, and at shutdown the replies are disconnected before the abort.
+        return NetError::Timeout;
     case QNetworkReply::SslHandshakeFailedError:
         return NetError::Tls;
     case QNetworkReply::ConnectionRefusedError:

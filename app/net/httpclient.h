@@ -1,5 +1,6 @@
 #pragma once
 
+#include "keepalive.h"
 #include "requestsample.h"
 
 #include <QByteArray>
@@ -56,8 +57,7 @@ class HttpClient : public QObject
 public:
     static constexpr int defaultTimeoutMs = 10'000;
     static constexpr qint64 defaultMaxResponseBytes = 8 * 1024 * 1024;
-    // Below exsim's 60 s so that the client, not the server, closes idle connections.
-    static constexpr int defaultKeepAliveIdleSeconds = 50;
+    static constexpr int defaultKeepAliveIdleSeconds = ::defaultKeepAliveIdleSeconds;
 
     explicit HttpClient(QObject *parent = nullptr);
     ~HttpClient() override;

@@ -33,30 +33,6 @@ double RequestSample::downloadMs() const
     return firstByteMs >= 0 ? finishedMs - firstByteMs : 0;
 }
 
-QString nameOf(ReuseMode mode)
-{
-    switch (mode) {
-    case ReuseMode::Pooled:
-        return QStringLiteral("pooled");
-    case ReuseMode::NoReuse:
-        return QStringLiteral("no-reuse");
-    case ReuseMode::Interleaved:
-        return QStringLiteral("interleaved");
-    }
-    return {};
-}
-
-bool reuseModeFromString(const QString &text, ReuseMode *mode)
-{
-    for (ReuseMode candidate : {ReuseMode::Pooled, ReuseMode::NoReuse, ReuseMode::Interleaved}) {
-        if (text == nameOf(candidate)) {
-            *mode = candidate;
-            return true;
-        }
-    }
-    return false;
-}
-
 QString nameOf(ConnectionKind kind)
 {
     switch (kind) {

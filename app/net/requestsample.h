@@ -1,12 +1,10 @@
 #pragma once
 
+#include "reusemode.h"
+
 #include <QByteArray>
 #include <QMetaType>
 #include <QString>
-
-// How the client treats connections. Interleaved is a policy only: each request it sends is either pooled or
-// no-reuse, so a RequestSample never carries Interleaved.
-enum class ReuseMode { Pooled, NoReuse, Interleaved };
 
 // What a request paid to get a connection.
 enum class ConnectionKind {
@@ -86,10 +84,8 @@ struct RequestSample
     double downloadMs() const;
 };
 
-QString nameOf(ReuseMode mode);
 QString nameOf(ConnectionKind kind);
 QString nameOf(HttpProtocol protocol);
 QString nameOf(NetError error);
-bool reuseModeFromString(const QString &text, ReuseMode *mode);
 
 Q_DECLARE_METATYPE(RequestSample)
