@@ -1,6 +1,7 @@
 #include "gainpanel.h"
 #include "latencychart.h"
 #include "mainwindow.h"
+#include "phasebar.h"
 #include "printers.h"
 #include "windowfixture.h"
 
@@ -16,6 +17,8 @@
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
+#include <QToolButton>
+#include <QXYSeries>
 
 #include <memory>
 
@@ -34,6 +37,7 @@ private slots:
     void reuseSwitchChangesTheNextRequests();
     void positionsSayWhyTheyAreEmpty();
     void csvExportHasEverySampleAndNoSecret();
+    void phaseBarKeepsAPickedRequestUntilLive();
 
 private:
     std::unique_ptr<MainWindow> open(const SessionConfig &config) { return m_fixture->open(config); }
@@ -193,6 +197,48 @@ void tst_MainWindow::csvExportHasEverySampleAndNoSecret()
     QVERIFY(!secret.isEmpty());
     QVERIFY(!csv.contains(secret));
     QVERIFY(!csv.contains(window->session()->exsim()->endpoints().bitunixApiKey));
+}
+
+void tst_MainWindow::phaseBarKeepsAPickedRequestUntilLive()
+{
+    auto window = open(demo());
+    LatencyChart *chart = window->latencyChart();
+    PhaseBar *bar = window->phaseBar();
+    LatencyLog *log = window->latencyLog();
+    chart->updateNow();
+    QXYSeries *series = nullptr;
+    for (QXYSeries *s : chart->scatterSeries()) {
+        if (s->count() > 0 && s != chart->errorSeries())
+            series = s;
+    }
+    QVERIFY(series);
+    const std::optional<RequestSample> picked = chart->sampleAt(series, series->at(0));
+    QVERIFY(picked);
+    emit series->clicked(series->at(0));
+    QVERIFY(bar->isPinned());
+    QCOMPARE(bar->sample().id, picked->id);
+
+    // New requests come; the bar keeps the one picked.
+    QSignalSpy appended(log, &LatencyLog::appended);
+    QVERIFY(appended.wait(10'000));
+    QCOMPARE(bar->sample().id, picked->id);
+
+    // Live (off, then on again) follows the last request again.
+    auto *live = qobject_cast<QToolButton *>(chart->focusOrder().at(1));
+    QVERIFY(live && live->isChecked());
+    live->click();
+    live->click();
+    QVERIFY(live->isChecked());
+    QVERIFY(!bar->isPinned());
+    QCOMPARE(bar->sample().id, log->at(log->size() - 1).id);
+    QVERIFY(appended.wait(10'000));
+    QCOMPARE(bar->sample().id, log->at(log->size() - 1).id);
+
+    // A new session starts unpinned.
+    emit series->clicked(series->at(0));
+    QVERIFY(bar->isPinned());
+    QVERIFY(window->start());
+    QVERIFY(!bar->isPinned());
 }
 
 QTEST_MAIN(tst_MainWindow)

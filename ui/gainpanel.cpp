@@ -1,5 +1,7 @@
 #include "gainpanel.h"
 
+#include "theme.h"
+
 #include "models/format.h"
 
 #include <QBoxLayout>
@@ -227,8 +229,7 @@ QString GainPanel::hostLabel(const QString &host, const QString &exchange)
 QColor GainPanel::gainColor(const QPalette &palette)
 {
     // Green of about the same contrast against a light or a dark window.
-    return palette.color(QPalette::Window).lightness() < 128 ? QColor(0x5c, 0xd0, 0x7a)
-                                                             : QColor(0x15, 0x6b, 0x30);
+    return Theme::isDark(palette) ? QColor(0x5c, 0xd0, 0x7a) : QColor(0x15, 0x6b, 0x30);
 }
 
 void GainPanel::applyColors()

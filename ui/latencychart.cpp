@@ -1,6 +1,7 @@
 #include "latencychart.h"
 
 #include "phasebar.h"
+#include "theme.h"
 
 #include "models/format.h"
 #include "models/latencylog.h"
@@ -43,18 +44,6 @@ namespace {
 
 constexpr int markerSize = 8;
 constexpr int errorMarkerSize = 9;
-
-bool isDark(const QPalette &palette)
-{
-    return palette.color(QPalette::Window).lightness() < 128;
-}
-
-QColor blend(const QColor &a, const QColor &b, double t)
-{
-    return QColor::fromRgbF(float(a.redF() + (b.redF() - a.redF()) * t),
-                            float(a.greenF() + (b.greenF() - a.greenF()) * t),
-                            float(a.blueF() + (b.blueF() - a.blueF()) * t));
-}
 
 // Okabe-Ito, without yellow on light backgrounds (it does not read on white) and without vermillion (errors
 // are red). Dark backgrounds get the lighter members first.
@@ -284,7 +273,7 @@ protected:
                 p.drawRect(box.adjusted(1.5, 1.5, -1.5, -1.5));
                 break;
             case Cross:
-                p.setPen(QPen(errorColor(isDark(palette())), 2, Qt::SolidLine, Qt::RoundCap));
+                p.setPen(QPen(errorColor(Theme::isDark(palette())), 2, Qt::SolidLine, Qt::RoundCap));
                 p.drawLine(box.topLeft() + QPointF(1, 1), box.bottomRight() - QPointF(1, 1));
                 p.drawLine(box.bottomLeft() + QPointF(1, -1), box.topRight() + QPointF(-1, 1));
                 break;
@@ -356,6 +345,7 @@ LatencyChart::LatencyChart(const LatencyLog *log, QWidget *parent)
     };
     view->doubleClicked = [this] {
         setPaused(false);
+        emit followRequested();
     };
     view->keyPressed = [this](int key) {
         return selectByKey(key);
@@ -435,7 +425,11 @@ void LatencyChart::buildHeader()
            "zoom, to hold the view still; double-click the chart to follow now again."));
     m_liveButton->setAccessibleName(tr("Follow now"));
     m_liveButton->setAccessibleDescription(m_liveButton->toolTip());
-    connect(m_liveButton, &QToolButton::toggled, this, [this](bool live) { setPaused(!live); });
+    connect(m_liveButton, &QToolButton::toggled, this, [this](bool live) {
+        setPaused(!live);
+        if (live)
+            emit followRequested();
+    });
 
     m_status = new QLabel(this);
     m_status->setTextFormat(Qt::PlainText);
@@ -536,7 +530,7 @@ int LatencyChart::hostIndex(const RequestSample &sample)
 void LatencyChart::styleHost(const HostSeries &hs)
 {
     const QPalette pal = palette();
-    const bool dark = isDark(pal);
+    const bool dark = Theme::isDark(pal);
     const QColor colour = hostPaletteColor(hs.colourIndex, dark);
     const QColor plot = pal.color(QPalette::Base);
 
@@ -568,7 +562,7 @@ void LatencyChart::styleHost(const HostSeries &hs)
 
 void LatencyChart::styleErrors()
 {
-    const bool dark = isDark(palette());
+    const bool dark = Theme::isDark(palette());
     m_errors->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
     m_errors->setMarkerSize(errorMarkerSize);
     m_errors->setBrush(QBrush(crossImage(errorColor(dark))));
@@ -585,7 +579,7 @@ void LatencyChart::applyPalette()
     m_chart->setBackgroundBrush(window);
     m_chart->setBackgroundPen(Qt::NoPen);
     m_chart->setPlotAreaBackgroundBrush(plot);
-    m_chart->setPlotAreaBackgroundPen(QPen(blend(plot, text, 0.35), 1));
+    m_chart->setPlotAreaBackgroundPen(QPen(Theme::blend(plot, text, 0.35), 1));
     m_chart->setPlotAreaBackgroundVisible(true);
     m_view->setBackgroundBrush(window);
 
@@ -596,10 +590,10 @@ void LatencyChart::applyPalette()
          {static_cast<QAbstractAxis *>(m_axisX), static_cast<QAbstractAxis *>(m_axisY)}) {
         axis->setLabelsColor(text);
         axis->setLabelsFont(small);
-        axis->setTitleBrush(blend(window, text, 0.7));
+        axis->setTitleBrush(Theme::blend(window, text, 0.7));
         axis->setTitleFont(small);
-        axis->setGridLineColor(blend(plot, text, 0.12));
-        axis->setLinePenColor(blend(plot, text, 0.35));
+        axis->setGridLineColor(Theme::blend(plot, text, 0.12));
+        axis->setLinePenColor(Theme::blend(plot, text, 0.35));
         axis->setShadesVisible(false);
     }
     m_chart->legend()->setLabelColor(text);
@@ -983,7 +977,7 @@ QString LatencyChart::toolTipFor(const RequestSample &s) const
         const QString failure =
             s.error == NetError::HttpStatus ? QStringLiteral("HTTP %1").arg(s.httpStatus) : nameOf(s.error);
         html += QStringLiteral("<br><span style=\"color:%1\"><b>%2</b></span>")
-                    .arg(errorColor(isDark(pal)).name(),
+                    .arg(errorColor(Theme::isDark(pal)).name(),
                          (tr("failed: %1").arg(failure)
                           + (s.errorText.isEmpty() ? QString() : QStringLiteral(" — ") + s.errorText))
                              .toHtmlEscaped());
@@ -1192,5 +1186,5 @@ QStringList LatencyChart::hosts() const
 QColor LatencyChart::hostColor(const QString &host) const
 {
     const int index = m_hostIndex.value(host, -1);
-    return index < 0 ? QColor() : hostPaletteColor(m_hosts.at(index).colourIndex, isDark(palette()));
+    return index < 0 ? QColor() : hostPaletteColor(m_hosts.at(index).colourIndex, Theme::isDark(palette()));
 }

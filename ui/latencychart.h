@@ -127,10 +127,11 @@ public:
     // Zooms the view to a range as a rubber band would (and pauses).
     void zoomTo(qint64 fromMs, qint64 toMs, double yMin, double yMax);
 
-Q_SIGNALS:
+signals:
     void sampleClicked(const RequestSample &sample);
     void sampleHovered(const RequestSample &sample);
     void pausedChanged(bool paused);
+    void followRequested(); // the trader asked to follow now (Live, or a double-click on the chart)
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -160,7 +161,8 @@ private:
     void styleHost(const HostSeries &hs);
     void styleErrors();
     int hostIndex(const RequestSample &sample);
-    int colourFor(const QString &exchange) const; // creates the host's series on first sight
+    // The palette index for a new host: its exchange's own colour if no host has it yet, else the first free.
+    int colourFor(const QString &exchange) const;
     void attach(QXYSeries *series);
     void rebuild(qint64 fromMs, qint64 toMs);
     void setYRange(double minMs, double maxMs);

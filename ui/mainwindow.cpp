@@ -248,17 +248,18 @@ void MainWindow::buildLatency()
     m_phaseBar->setObjectName(QStringLiteral("phaseBar"));
     layout->addWidget(m_chart, 1);
     layout->addWidget(m_phaseBar);
-    connect(m_chart, &LatencyChart::sampleClicked, m_phaseBar, &PhaseBar::setSample);
-    // The last request, until the trader picks one.
-    connect(m_log, &LatencyLog::appended, this, [this] {
-        if (!m_phaseBar->property("pinned").toBool() && !m_log->isEmpty())
+    // The last request, until the trader picks one (a click, or the arrow keys); Live or a double-click on
+    // the chart follows the last again. A hovered request shows too (and so is said to a screen reader).
+    connect(m_chart, &LatencyChart::sampleClicked, m_phaseBar, &PhaseBar::pin);
+    connect(m_chart, &LatencyChart::sampleHovered, m_phaseBar, &PhaseBar::showUnlessPinned);
+    connect(m_chart, &LatencyChart::followRequested, this, [this] {
+        m_phaseBar->setPinned(false);
+        if (!m_log->isEmpty())
             m_phaseBar->setSample(m_log->at(m_log->size() - 1));
     });
-    connect(m_chart, &LatencyChart::sampleClicked, this, [this] { m_phaseBar->setProperty("pinned", true); });
-    // A hovered request shows there too (and so is said to a screen reader), unless one is pinned.
-    connect(m_chart, &LatencyChart::sampleHovered, this, [this](const RequestSample &sample) {
-        if (!m_phaseBar->property("pinned").toBool())
-            m_phaseBar->setSample(sample);
+    connect(m_log, &LatencyLog::appended, this, [this] {
+        if (!m_log->isEmpty())
+            m_phaseBar->showUnlessPinned(m_log->at(m_log->size() - 1));
     });
 
     auto *dock = new QDockWidget(tr("Latency of every request"), this);
@@ -473,6 +474,7 @@ bool MainWindow::startSession(const SessionConfig &config, QString *error)
     m_session.reset();
     m_reported.clear();
     m_firstRefreshDone = false;
+    m_phaseBar->setPinned(false); // a request of the last session means nothing in this one
     m_config = config;
     for (Exchange e : {Exchange::Bitunix, Exchange::Hyperliquid}) {
         m_tickers->setTickers(e, {});

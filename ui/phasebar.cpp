@@ -1,5 +1,7 @@
 #include "phasebar.h"
 
+#include "theme.h"
+
 #include "models/format.h"
 
 #include <QEvent>
@@ -17,18 +19,6 @@ constexpr int marginY = 3;
 constexpr int gap = 3; // between the title, the bar and the legend
 constexpr int swatch = 10; // legend colour square
 constexpr int legendSpacing = 14; // between two legend entries
-
-bool isDark(const QPalette &palette)
-{
-    return palette.color(QPalette::Window).lightness() < 128;
-}
-
-QColor blend(const QColor &a, const QColor &b, double t)
-{
-    return QColor::fromRgbF(float(a.redF() + (b.redF() - a.redF()) * t),
-                            float(a.greenF() + (b.greenF() - a.greenF()) * t),
-                            float(a.blueF() + (b.blueF() - a.blueF()) * t));
-}
 
 // Black or white, whichever reads on `background`.
 QColor textOn(const QColor &background)
@@ -90,10 +80,10 @@ double PhaseBar::phaseMs(const RequestSample &sample, Phase phase)
 
 QColor PhaseBar::phaseColor(Phase phase, const QPalette &palette)
 {
-    const bool dark = isDark(palette);
+    const bool dark = Theme::isDark(palette);
     switch (phase) {
     case Queue: // waiting inside Qt: neutral
-        return blend(palette.color(QPalette::Base), palette.color(QPalette::Text), dark ? 0.45 : 0.35);
+        return Theme::blend(palette.color(QPalette::Base), palette.color(QPalette::Text), dark ? 0.45 : 0.35);
     case Connect: // what reuse saves: the one loud colour (Okabe-Ito vermillion)
         return QColor(0xD5, 0x5E, 0x00);
     case Wait: // the server and the link: Okabe-Ito blue, lighter on dark backgrounds
@@ -168,6 +158,23 @@ void PhaseBar::setSample(const RequestSample &sample)
     setAccessibleDescription(titleFor(sample) + QStringLiteral(": ")
                              + legendTexts().join(QStringLiteral(", ")));
     update();
+}
+
+void PhaseBar::setPinned(bool pinned)
+{
+    m_pinned = pinned;
+}
+
+void PhaseBar::pin(const RequestSample &sample)
+{
+    setSample(sample);
+    m_pinned = true;
+}
+
+void PhaseBar::showUnlessPinned(const RequestSample &sample)
+{
+    if (!m_pinned)
+        setSample(sample);
 }
 
 void PhaseBar::clear()
@@ -324,7 +331,7 @@ void PhaseBar::paintEvent(QPaintEvent *)
     const QList<Segment> segs = segments();
     for (int i = 1; i < segs.size(); ++i)
         p.drawLine(segs[i].rect.topLeft(), segs[i].rect.bottomLeft());
-    p.setPen(blend(pal.color(QPalette::Base), pal.color(QPalette::Text), 0.3));
+    p.setPen(Theme::blend(pal.color(QPalette::Base), pal.color(QPalette::Text), 0.3));
     p.drawRect(bar.adjusted(0, 0, -1, -1));
 
     // Legend: every phase, zero ones too (a reused request shows "connect+TLS 0.00 ms": that is the gain).

@@ -59,9 +59,15 @@ public:
     // "queue 0.30 ms", ... one per phase, empty without a sample (painted with short names when narrow)
     QStringList legendTexts() const;
 
-public Q_SLOTS:
+    // Pinned, the bar keeps the request the trader picked: showUnlessPinned() leaves it alone.
+    bool isPinned() const { return m_pinned; }
+    void setPinned(bool pinned);
+
+public slots:
     void setSample(const RequestSample &sample);
     void clear();
+    void pin(const RequestSample &sample); // shows it and pins it
+    void showUnlessPinned(const RequestSample &sample); // the last request, or a hovered one
 
 protected:
     void paintEvent(QPaintEvent *event) override;
@@ -73,4 +79,5 @@ private:
 
     RequestSample m_sample;
     bool m_hasSample = false;
+    bool m_pinned = false;
 };

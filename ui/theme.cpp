@@ -118,7 +118,14 @@ QString toString(Choice choice)
 
 bool isDark(const QPalette &palette)
 {
-    return palette.color(QPalette::Base).lightnessF() < 0.5;
+    return palette.color(QPalette::Window).lightness() < 128;
+}
+
+QColor blend(const QColor &a, const QColor &b, double t)
+{
+    return QColor::fromRgbF(float(a.redF() + (b.redF() - a.redF()) * t),
+                            float(a.greenF() + (b.greenF() - a.greenF()) * t),
+                            float(a.blueF() + (b.blueF() - a.blueF()) * t));
 }
 
 QColor gain(const QPalette &palette)

@@ -16,7 +16,8 @@ Choice current(); // the last applied
 Choice fromString(const QString &text); // "light", "dark", anything else: system
 QString toString(Choice choice);
 
-bool isDark(const QPalette &palette);
+bool isDark(const QPalette &palette); // its window (the background everything is drawn on) is dark
+QColor blend(const QColor &a, const QColor &b, double t); // t = 0: a, t = 1: b
 QColor gain(const QPalette &palette); // a green that reads on this palette's base
 QColor loss(const QPalette &palette);
 
