@@ -476,7 +476,7 @@ bool MainWindow::startSession(const SessionConfig &config, QString *error)
     m_firstRefreshDone = false;
     m_phaseBar->setPinned(false); // a request of the last session means nothing in this one
     m_config = config;
-    for (Exchange e : {Exchange::Bitunix, Exchange::Hyperliquid}) {
+    for (Exchange e : allExchanges) {
         m_tickers->setTickers(e, {});
         m_positions->setPositions(e, {});
         m_accounts->clear(e);
@@ -543,7 +543,7 @@ void MainWindow::markStale()
 {
     // Data also goes stale by age alone, with no fetch to report it: refreshStatus() calls this too.
     const Refresher *refresher = m_session->refresher();
-    for (Exchange e : {Exchange::Bitunix, Exchange::Hyperliquid}) {
+    for (Exchange e : allExchanges) {
         m_tickers->setStale(e, refresher->isStale(e, DataKind::Tickers));
         m_positions->setStale(e, refresher->isStale(e, DataKind::Positions));
         m_accounts->setStale(e, refresher->isStale(e, DataKind::Account));
@@ -557,7 +557,7 @@ void MainWindow::onFetched(Exchange exchange, DataKind kind)
     refreshPositionsState();
     (kind == DataKind::Tickers || kind == DataKind::MarketStats ? m_tickerFitter : m_positionFitter)
         ->fitSoon();
-    if (!m_firstRefreshDone && m_reported.size() == 2 * dataKindCount) {
+    if (!m_firstRefreshDone && m_reported.size() == exchangeCount * dataKindCount) {
         m_firstRefreshDone = true;
         emit firstRefreshCompleted();
     }
@@ -613,7 +613,7 @@ void MainWindow::refreshStatus()
     refreshPositionsState();
     m_modeLabel->setText(m_session->isDemo() ? tr("Demo: exsim at RTT %1 ms").arg(m_config.demoRttMs)
                                              : tr("Live"));
-    for (Exchange e : {Exchange::Bitunix, Exchange::Hyperliquid}) {
+    for (Exchange e : allExchanges) {
         const auto [kept, detail] = health(e);
         m_healthLabel[int(e)]->setParts(kept, detail);
     }
@@ -645,8 +645,10 @@ void MainWindow::refreshStatus()
 
 QString MainWindow::statusText() const
 {
-    QStringList parts {m_modeLabel->text(), m_healthLabel[0]->fullText(), m_healthLabel[1]->fullText(),
-                       m_budgetLabel->text(), m_rateLabel->text()};
+    QStringList parts {m_modeLabel->text()};
+    for (const ElidingLabel *label : m_healthLabel)
+        parts << label->fullText();
+    parts << m_budgetLabel->text() << m_rateLabel->text();
     return parts.join(QStringLiteral(" | "));
 }
 
@@ -667,9 +669,8 @@ void MainWindow::refreshPositionsState()
     QStringList reasons;
     QStringList accounts;
     const QPalette palette = this->palette();
-    for (Exchange e : {Exchange::Bitunix, Exchange::Hyperliquid}) {
-        const QString name =
-            e == Exchange::Bitunix ? QStringLiteral("Bitunix") : QStringLiteral("Hyperliquid");
+    for (Exchange e : allExchanges) {
+        const QString name = displayNameOf(e);
         if (m_session) {
             const FeedStatus s = m_session->refresher()->status(e, DataKind::Positions);
             const qint64 now = QDateTime::currentMSecsSinceEpoch();

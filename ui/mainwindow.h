@@ -123,7 +123,7 @@ private:
     QActionGroup *m_reuseActions = nullptr;
     QToolBar *m_toolBar = nullptr;
     QLabel *m_modeLabel = nullptr;
-    ElidingLabel *m_healthLabel[2] = {};
+    ElidingLabel *m_healthLabel[exchangeCount] = {};
     QLabel *m_budgetLabel = nullptr;
     QLabel *m_rateLabel = nullptr;
     QDockWidget *m_positionsDock = nullptr;

@@ -4,12 +4,35 @@
 
 QString nameOf(Exchange exchange)
 {
-    return exchange == Exchange::Bitunix ? QStringLiteral("bitunix") : QStringLiteral("hyperliquid");
+    switch (exchange) {
+    case Exchange::Bitunix:
+        return QStringLiteral("bitunix");
+    case Exchange::Hyperliquid:
+        return QStringLiteral("hyperliquid");
+    }
+    return {};
 }
 
 QString shortNameOf(Exchange exchange)
 {
-    return exchange == Exchange::Bitunix ? QStringLiteral("BX") : QStringLiteral("HL");
+    switch (exchange) {
+    case Exchange::Bitunix:
+        return QStringLiteral("BX");
+    case Exchange::Hyperliquid:
+        return QStringLiteral("HL");
+    }
+    return {};
+}
+
+QString displayNameOf(Exchange exchange)
+{
+    switch (exchange) {
+    case Exchange::Bitunix:
+        return QStringLiteral("Bitunix");
+    case Exchange::Hyperliquid:
+        return QStringLiteral("Hyperliquid");
+    }
+    return {};
 }
 
 Decimal Decimal::fromValue(double value)

@@ -5,11 +5,16 @@
 #include <QString>
 
 #include <cmath>
+#include <iterator>
 #include <limits>
 
 enum class Exchange { Bitunix, Hyperliquid };
-QString nameOf(Exchange exchange); // "bitunix", "hyperliquid"
-QString shortNameOf(Exchange exchange); // "BX", "HL"
+// Every exchange, in the order they are shown: a new one is added here (and to the enum) once.
+constexpr Exchange allExchanges[] = {Exchange::Bitunix, Exchange::Hyperliquid};
+constexpr int exchangeCount = int(std::size(allExchanges));
+QString nameOf(Exchange exchange); // "bitunix", "hyperliquid": in URLs, files, JSON
+QString shortNameOf(Exchange exchange); // "BX", "HL": in tables and the status bar
+QString displayNameOf(Exchange exchange); // "Bitunix", "Hyperliquid": in sentences
 
 // A number as the exchange wrote it, and its value. The text is kept so that what is shown, exported or
 // passed on is exactly what was received; the value is for arithmetic and sorting.
