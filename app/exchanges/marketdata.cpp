@@ -2,37 +2,41 @@
 
 #include <QLocale>
 
-QString nameOf(Exchange exchange)
+namespace {
+
+struct ExchangeNames
+{
+    const char *id;
+    const char *shortName;
+    const char *displayName;
+};
+
+ExchangeNames namesOf(Exchange exchange)
 {
     switch (exchange) {
     case Exchange::Bitunix:
-        return QStringLiteral("bitunix");
+        return {"bitunix", "BX", "Bitunix"};
     case Exchange::Hyperliquid:
-        return QStringLiteral("hyperliquid");
+        return {"hyperliquid", "HL", "Hyperliquid"};
     }
-    return {};
+    return {"", "", ""};
+}
+
+} // namespace
+
+QString nameOf(Exchange exchange)
+{
+    return QString::fromLatin1(namesOf(exchange).id);
 }
 
 QString shortNameOf(Exchange exchange)
 {
-    switch (exchange) {
-    case Exchange::Bitunix:
-        return QStringLiteral("BX");
-    case Exchange::Hyperliquid:
-        return QStringLiteral("HL");
-    }
-    return {};
+    return QString::fromLatin1(namesOf(exchange).shortName);
 }
 
 QString displayNameOf(Exchange exchange)
 {
-    switch (exchange) {
-    case Exchange::Bitunix:
-        return QStringLiteral("Bitunix");
-    case Exchange::Hyperliquid:
-        return QStringLiteral("Hyperliquid");
-    }
-    return {};
+    return QString::fromLatin1(namesOf(exchange).displayName);
 }
 
 Decimal Decimal::fromValue(double value)
