@@ -5,6 +5,7 @@
 #include "cli/oncerunner.h"
 #include "config/credentialstore.h"
 #include "config/settings.h"
+#include "sim/exsimthread.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -129,8 +130,8 @@ bool makeConfig(const QCommandLineParser &parser, const Options &o, SessionConfi
         config->hyperliquidAddress = parser.value(o.address);
     if (parser.isSet(o.rtt)) {
         bool ok = false;
-        config->demoRttMs = parser.value(o.rtt).toDouble(&ok);
-        if (!ok || config->demoRttMs < 0 || config->demoRttMs > 10'000) {
+        config->exsim.rttMs = parser.value(o.rtt).toDouble(&ok);
+        if (!ok || config->exsim.rttMs < 0 || config->exsim.rttMs > 10'000) {
             *error = QStringLiteral("--rtt must be a number of ms from 0 to 10000");
             return false;
         }
@@ -264,7 +265,7 @@ int main(int argc, char *argv[])
     if (!makeConfig(parser, o, &config, &error))
         return fail(error);
     CredentialStore credentials;
-    MainWindow window(&settings, &credentials, config);
+    MainWindow window(&settings, &credentials, config, exsimStarter());
     window.show();
     if (!window.start(&error)) {
         std::fprintf(stderr, "exdash: %s\n", qPrintable(error));

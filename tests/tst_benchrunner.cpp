@@ -57,7 +57,7 @@ QProcessEnvironment tst_BenchRunner::processEnvironment() const
 void tst_BenchRunner::interleavedInProcess()
 {
     SessionConfig config;
-    config.demoRttMs = 0;
+    config.exsim.rttMs = 0;
     config.reuse = ReuseMode::Interleaved;
     BenchRunner runner;
     QJsonObject document;
@@ -102,7 +102,7 @@ void tst_BenchRunner::interleavedInProcess()
 void tst_BenchRunner::oneArm()
 {
     SessionConfig config;
-    config.demoRttMs = 0;
+    config.exsim.rttMs = 0;
     config.reuse = ReuseMode::NoReuse;
     BenchRunner runner;
     QJsonObject document;

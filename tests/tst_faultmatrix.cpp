@@ -31,7 +31,7 @@ SessionConfig demoConfig(bool http2 = true)
 {
     SessionConfig config;
     config.demo = true;
-    config.demoRttMs = 0;
+    config.exsim.rttMs = 0;
     config.exsim.http2 = http2;
     // Faults, not budgets: cadences of a few hundred ms make recovery visible in seconds, which no share
     // of a real rate limit allows (tst_ratelimits holds exdash to those).
@@ -53,7 +53,7 @@ Fault fault(const char *text)
 // A Session and everything its HttpClient reported.
 struct Harness
 {
-    Session session;
+    Session session {exsimStarter()};
     QList<RequestSample> samples;
 
     bool start(const SessionConfig &config)
@@ -261,7 +261,7 @@ void tst_FaultMatrix::faultKeepsTheLastGoodDataAndRecovers()
     QVERIFY(positions > 0);
     const qint64 otherSuccessBefore = refresher->status(other, DataKind::Tickers).lastSuccessMs;
 
-    session->exsim()->setFault(simOf(exchange), *Fault::parse(fault));
+    exsimOf(session)->setFault(simOf(exchange), *Fault::parse(fault));
     QVERIFY(QTest::qWaitFor(
         [&] {
             const FeedStatus s = refresher->status(exchange, DataKind::Tickers);
@@ -294,7 +294,7 @@ void tst_FaultMatrix::faultKeepsTheLastGoodDataAndRecovers()
     QVERIFY(refresher->status(other, DataKind::Tickers).lastError.ok());
     QVERIFY(noDialogOpen());
 
-    session->exsim()->setFault(simOf(exchange), {});
+    exsimOf(session)->setFault(simOf(exchange), {});
     // Back-off after one or two failures is at most a few seconds.
     QVERIFY(QTest::qWaitFor(
         [&] {
@@ -338,7 +338,7 @@ void tst_FaultMatrix::staleKeepAliveIsSentAgainOnce()
     QCOMPARE(h.samplesFor(endpoint).size(), 1);
     QVERIFY(h.samplesFor(endpoint).constFirst().paidHandshake());
 
-    h.session.exsim()->setFault(simOf(exchange), fault("stale"));
+    exsimOf(&h.session)->setFault(simOf(exchange), fault("stale"));
     for (int round = 2; round <= 3; ++round) {
         // Every call finds its connection closed, and each goes again exactly once.
         QVERIFY_FETCHED(h.fetch(exchange, DataKind::Tickers));
@@ -384,12 +384,12 @@ void tst_FaultMatrix::stallTimesOutAndTheNextCallOpensANewConnection()
     const int stalledConnection = ServerConnection::parse(warm.serverConnection).value().id;
 
     // With nothing in flight, the next call goes out on the connection the last one used.
-    h.session.exsim()->setFault(simOf(exchange), fault("stall"));
+    exsimOf(&h.session)->setFault(simOf(exchange), fault("stall"));
     QCOMPARE(h.fetch(exchange, DataKind::Tickers).kind, FetchErrorKind::Timeout);
     QCOMPARE(h.samplesFor(endpoint).last().error, NetError::Timeout);
     QVERIFY(h.waitIdle());
 
-    h.session.exsim()->setFault(simOf(exchange), {});
+    exsimOf(&h.session)->setFault(simOf(exchange), {});
     QVERIFY_FETCHED(h.fetch(exchange, DataKind::Tickers));
     const RequestSample next = h.samplesFor(endpoint).last();
     QVERIFY(next.ok());
@@ -424,7 +424,7 @@ void tst_FaultMatrix::hugeBodyIsAbortedAtTheCap()
         Harness h;
         QVERIFY(h.start(config));
         const QString endpoint = tickersEndpoint(exchange);
-        h.session.exsim()->setFault(simOf(exchange), fault("huge:50"));
+        exsimOf(&h.session)->setFault(simOf(exchange), fault("huge:50"));
         const FetchError error = h.fetch(exchange, DataKind::Tickers);
         QCOMPARE(error.kind, FetchErrorKind::Parse);
         QVERIFY2(error.message.contains(QLatin1String("larger than")), qPrintable(error.message));
@@ -432,7 +432,7 @@ void tst_FaultMatrix::hugeBodyIsAbortedAtTheCap()
         QCOMPARE(aborted.error, NetError::TooLarge);
         QVERIFY(aborted.bytesReceived <= h.session.http()->maxResponseBytes() + 256 * 1024);
 
-        h.session.exsim()->setFault(simOf(exchange), {});
+        exsimOf(&h.session)->setFault(simOf(exchange), {});
         QVERIFY_FETCHED(h.fetch(exchange, DataKind::Tickers));
     }
 }
@@ -449,7 +449,7 @@ void tst_FaultMatrix::retryAfterIsWaitedFor()
     QVERIFY(QTest::qWaitFor([&] { return h.samplesFor(QStringLiteral("metaAndAssetCtxs")).size() >= 2; },
                             10'000));
 
-    h.session.exsim()->setFault(SimExchange::Hyperliquid, fault("429:2"));
+    exsimOf(&h.session)->setFault(SimExchange::Hyperliquid, fault("429:2"));
     QVERIFY(QTest::qWaitFor(
         [&] {
             const QList<RequestSample> s = h.samplesFor(QStringLiteral("metaAndAssetCtxs"));
@@ -458,7 +458,7 @@ void tst_FaultMatrix::retryAfterIsWaitedFor()
         10'000));
     const RequestSample limited = h.samplesFor(QStringLiteral("metaAndAssetCtxs")).last();
     QCOMPARE(refresher->status(Exchange::Hyperliquid, DataKind::Tickers).lastError.retryAfterMs, 2000);
-    h.session.exsim()->setFault(SimExchange::Hyperliquid, {});
+    exsimOf(&h.session)->setFault(SimExchange::Hyperliquid, {});
     const int before = h.samplesFor(QStringLiteral("metaAndAssetCtxs")).size();
     QVERIFY(QTest::qWaitFor([&] { return h.samplesFor(QStringLiteral("metaAndAssetCtxs")).size() > before; },
                             10'000));
@@ -483,7 +483,7 @@ void tst_FaultMatrix::badSignatureKeepsThePlainCadence()
     config.cadenceMs[int(DataKind::Account)] = cadenceMs;
     Harness h;
     QVERIFY(h.start(config));
-    h.session.bitunix()->setCredentials(h.session.exsim()->endpoints().bitunixApiKey, "not-the-secret");
+    h.session.bitunix()->setCredentials(h.session.demo()->endpoints().bitunixApiKey, "not-the-secret");
     Refresher *refresher = h.session.refresher();
     // The Refresher's clock moves only when this test moves it: the cadence is checked to the millisecond,
     // however late the machine runs the calls.
@@ -530,7 +530,7 @@ void tst_FaultMatrix::clockSkewIsCorrectedFromTheServersDate()
     QFETCH(qint64, offsetMs);
     Harness h;
     QVERIFY(h.start(demoConfig()));
-    h.session.exsim()->setFault(SimExchange::Bitunix, *Fault::parse(fault));
+    exsimOf(&h.session)->setFault(SimExchange::Bitunix, *Fault::parse(fault));
     const FetchError first = h.fetch(Exchange::Bitunix, DataKind::Positions);
     QVERIFY2(first.message.contains(QLatin1String("timestamp")), qPrintable(first.message));
     QVERIFY2(first.message.contains(QLatin1String("clock")), qPrintable(first.message));
@@ -538,7 +538,7 @@ void tst_FaultMatrix::clockSkewIsCorrectedFromTheServersDate()
     QVERIFY_FETCHED(h.fetch(Exchange::Bitunix, DataKind::Positions));
     QVERIFY_FETCHED(h.fetch(Exchange::Bitunix, DataKind::Account));
 
-    h.session.exsim()->setFault(SimExchange::Bitunix, {});
+    exsimOf(&h.session)->setFault(SimExchange::Bitunix, {});
     QVERIFY_FETCHED(h.fetch(Exchange::Bitunix, DataKind::Tickers));
     QCOMPARE(h.session.bitunix()->clockOffsetMs(), 0);
     QVERIFY_FETCHED(h.fetch(Exchange::Bitunix, DataKind::Positions));
@@ -581,7 +581,7 @@ void tst_FaultMatrix::offlineShowsStaleMarksAndBacksOffWithoutDialogs()
     config.bitunixUrl = QUrl(QStringLiteral("https://127.0.0.1:%1").arg(closedPort));
     config.hyperliquidUrl = QUrl(QStringLiteral("https://exdash-offline.invalid"));
     config.cadenceMs[int(DataKind::Tickers)] = 200;
-    MainWindow window(m_fixture->settings(), m_fixture->credentials(), config);
+    MainWindow window(m_fixture->settings(), m_fixture->credentials(), config, exsimStarter());
     window.show();
     QString error;
     QVERIFY2(window.start(&error), qPrintable(error));
@@ -634,7 +634,7 @@ void tst_FaultMatrix::simulatorPortTakenIsAClearError()
     QVERIFY(squatter.listen(QHostAddress::LocalHost));
     SessionConfig config = demoConfig();
     config.exsim.bitunixPort = squatter.serverPort();
-    Session session;
+    Session session(exsimStarter());
     QString error;
     QVERIFY(!session.start(config, &error));
     QVERIFY2(error.contains(QString::number(squatter.serverPort())), qPrintable(error));

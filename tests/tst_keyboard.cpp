@@ -77,7 +77,7 @@ SessionConfig tst_Keyboard::demo()
 {
     SessionConfig config;
     config.demo = true;
-    config.demoRttMs = 0;
+    config.exsim.rttMs = 0;
     config.sharePercent = 100;
     return config;
 }
@@ -207,7 +207,7 @@ void tst_Keyboard::settingsDialogTabsInReadingOrder()
 
 void tst_Keyboard::everyShortcutIsShownInAMenu()
 {
-    MainWindow window(m_fixture->settings(), m_fixture->credentials(), demo());
+    MainWindow window(m_fixture->settings(), m_fixture->credentials(), demo(), exsimStarter());
     QSet<QAction *> inMenus;
     QList<QMenu *> menus;
     for (QAction *top : window.menuBar()->actions()) {

@@ -68,7 +68,7 @@ SessionConfig tst_MainWindow::demo()
 {
     SessionConfig config;
     config.demo = true;
-    config.demoRttMs = 0;
+    config.exsim.rttMs = 0;
     for (int &cadence : config.cadenceMs)
         cadence = 400;
     return config;
@@ -193,10 +193,10 @@ void tst_MainWindow::csvExportHasEverySampleAndNoSecret()
     const QByteArray csv = SampleCsv::write(*window->latencyLog());
     QCOMPARE(csv.count('\n'), window->latencyLog()->size() + 1);
     QVERIFY(csv.startsWith("id,started_at,exchange,endpoint"));
-    const QByteArray secret = window->session()->exsim()->endpoints().bitunixApiSecret;
+    const QByteArray secret = window->session()->demo()->endpoints().bitunixApiSecret;
     QVERIFY(!secret.isEmpty());
     QVERIFY(!csv.contains(secret));
-    QVERIFY(!csv.contains(window->session()->exsim()->endpoints().bitunixApiKey));
+    QVERIFY(!csv.contains(window->session()->demo()->endpoints().bitunixApiKey));
 }
 
 void tst_MainWindow::phaseBarKeepsAPickedRequestUntilLive()

@@ -84,7 +84,7 @@ void tst_OnceRunner::demoRefreshesEverything()
 {
     SessionConfig config;
     config.demo = true;
-    config.demoRttMs = 0;
+    config.exsim.rttMs = 0;
     OnceRunner runner;
     QJsonObject document;
     const int code = runner.run(config, &document, 20'000);

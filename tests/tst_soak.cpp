@@ -6,6 +6,7 @@
 #include "models/positionmodel.h"
 #include "models/tickermodel.h"
 #include "refresh/session.h"
+#include "sim/exsimthread.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -181,11 +182,11 @@ void tst_Soak::pooledRefreshesAndSamplesStayBounded()
 
     SessionConfig config;
     config.demo = true;
-    config.demoRttMs = 0;
+    config.exsim.rttMs = 0;
     config.exsim.jitterMs = 0;
     config.exsim.enforceRateLimits = false; // refreshes back to back, faster than any rate limit allows
     config.reuse = ReuseMode::Pooled;
-    Session session;
+    Session session(exsimStarter());
     QString error;
     QVERIFY2(session.start(config, &error), qPrintable(error));
     Refresher *refresher = session.refresher();
@@ -248,8 +249,8 @@ void tst_Soak::pooledRefreshesAndSamplesStayBounded()
         syntheticSamples += count;
     };
 
-    const QList<int> exsimPorts {session.exsim()->endpoints().bitunix.port(),
-                                 session.exsim()->endpoints().hyperliquid.port()};
+    const QList<int> exsimPorts {session.demo()->endpoints().bitunix.port(),
+                                 session.demo()->endpoints().hyperliquid.port()};
     int maxEstablished = 0;
     qint64 warmUpRssKb = -1;
     qint64 warmUpSamples = 0;
@@ -412,11 +413,11 @@ void tst_Soak::noReuseMemoryStaysFlat()
 
     SessionConfig config;
     config.demo = true;
-    config.demoRttMs = 0;
+    config.exsim.rttMs = 0;
     config.exsim.jitterMs = 0;
     config.exsim.enforceRateLimits = false; // refreshes back to back, faster than any rate limit allows
     config.reuse = ReuseMode::NoReuse;
-    Session session;
+    Session session(exsimStarter());
     QString error;
     QVERIFY2(session.start(config, &error), qPrintable(error));
     Refresher *refresher = session.refresher();

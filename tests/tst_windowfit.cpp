@@ -111,7 +111,7 @@ SessionConfig tst_WindowFit::demo()
 {
     SessionConfig config;
     config.demo = true;
-    config.demoRttMs = 0;
+    config.exsim.rttMs = 0;
     config.reuse = ReuseMode::Interleaved;
     // As fast as the whole rate limit allows (prices every second), and never held back by it.
     config.sharePercent = 100;
@@ -290,7 +290,8 @@ void tst_WindowFit::docksSavedOnABiggerMonitorFit()
 {
     {
         // A window on a big monitor, its docks made large there, then closed (which saves them).
-        auto window = std::make_unique<MainWindow>(m_fixture->settings(), m_fixture->credentials(), demo());
+        auto window = std::make_unique<MainWindow>(m_fixture->settings(), m_fixture->credentials(), demo(),
+                                                   exsimStarter());
         window->show();
         QVERIFY(QTest::qWaitForWindowExposed(window.get()));
         QCoreApplication::processEvents(); // the fit after the first show
@@ -313,14 +314,16 @@ void tst_WindowFit::geometryThatFitsComesBackAsItWas()
 {
     QRect before;
     {
-        auto window = std::make_unique<MainWindow>(m_fixture->settings(), m_fixture->credentials(), demo());
+        auto window = std::make_unique<MainWindow>(m_fixture->settings(), m_fixture->credentials(), demo(),
+                                                   exsimStarter());
         window->show();
         QVERIFY(QTest::qWaitForWindowExposed(window.get()));
         QCoreApplication::processEvents(); // the fit after the first show
         before = window->geometry();
         window->close();
     }
-    auto window = std::make_unique<MainWindow>(m_fixture->settings(), m_fixture->credentials(), demo());
+    auto window =
+        std::make_unique<MainWindow>(m_fixture->settings(), m_fixture->credentials(), demo(), exsimStarter());
     window->show();
     QVERIFY(QTest::qWaitForWindowExposed(window.get()));
     QCoreApplication::processEvents();
@@ -330,7 +333,8 @@ void tst_WindowFit::geometryThatFitsComesBackAsItWas()
 void tst_WindowFit::floatingDockFromAGoneMonitorComesBack()
 {
     {
-        auto window = std::make_unique<MainWindow>(m_fixture->settings(), m_fixture->credentials(), demo());
+        auto window = std::make_unique<MainWindow>(m_fixture->settings(), m_fixture->credentials(), demo(),
+                                                   exsimStarter());
         window->show();
         QVERIFY(QTest::qWaitForWindowExposed(window.get()));
         auto *gain = window->findChild<QDockWidget *>(QStringLiteral("gainDock"));
@@ -351,7 +355,7 @@ void tst_WindowFit::longErrorsDoNotWidenTheWindow()
 {
     auto window = openFull();
     QVERIFY(window);
-    ExsimThread *exsim = window->session()->exsim();
+    ExsimThread *exsim = exsimOf(window->session());
     exsim->setFault(SimExchange::Bitunix, Fault {Fault::Kind::MalformedJson});
     exsim->setFault(SimExchange::Hyperliquid, Fault {Fault::Kind::Unprocessable});
     window->session()->refresher()->setPaused(false);
@@ -366,7 +370,7 @@ void tst_WindowFit::longErrorsDoNotWidenTheWindow()
 
 void tst_WindowFit::settingsDialogFits()
 {
-    MainWindow window(m_fixture->settings(), m_fixture->credentials(), demo());
+    MainWindow window(m_fixture->settings(), m_fixture->credentials(), demo(), exsimStarter());
     window.show();
     SettingsDialog dialog(m_fixture->settings(), m_fixture->credentials(), &window);
     dialog.show();

@@ -4,12 +4,19 @@
 
 #include "config/credentialstore.h"
 #include "config/settings.h"
+#include "sim/exsimthread.h"
 
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 
 #include <memory>
+
+// The simulator behind a demo session, to switch its faults.
+inline ExsimThread *exsimOf(Session *session)
+{
+    return dynamic_cast<ExsimThread *>(session->demo());
+}
 
 // What a test of the window needs around it: settings in a file of their own, which starts empty, and a
 // credential store under the test's own keychain service.
@@ -29,7 +36,7 @@ public:
     // Shows and starts a window, then waits for its first refresh (a warning says when either fails).
     std::unique_ptr<MainWindow> open(const SessionConfig &config)
     {
-        auto window = std::make_unique<MainWindow>(&m_settings, &m_credentials, config);
+        auto window = std::make_unique<MainWindow>(&m_settings, &m_credentials, config, exsimStarter());
         window->show();
         QSignalSpy first(window.get(), &MainWindow::firstRefreshCompleted);
         QString error;

@@ -67,11 +67,12 @@ QString elided(const QString &text, int chars)
 } // namespace
 
 MainWindow::MainWindow(Settings *settings, CredentialStore *credentials, const SessionConfig &config,
-                       QWidget *parent)
+                       DemoStarter startDemo, QWidget *parent)
     : QMainWindow(parent)
     , m_settings(settings)
     , m_credentials(credentials)
     , m_config(config)
+    , m_startDemo(std::move(startDemo))
     , m_log(new LatencyLog(this))
     , m_tickers(new TickerModel(this))
     , m_positions(new PositionModel(this))
@@ -369,12 +370,12 @@ void MainWindow::buildToolBar()
     m_rtt->setRange(0, 2000);
     m_rtt->setSingleStep(10);
     m_rtt->setSuffix(tr(" ms"));
-    m_rtt->setValue(int(m_config.demoRttMs));
+    m_rtt->setValue(int(m_config.exsim.rttMs));
     m_rtt->setToolTip(tr("Emulated network round trip to the simulated exchanges"));
     m_rtt->setAccessibleName(tr("Emulated round trip time"));
     m_rtt->setAccessibleDescription(m_rtt->toolTip());
     connect(m_rtt, &QSpinBox::valueChanged, this, [this](int ms) {
-        m_config.demoRttMs = ms;
+        m_config.exsim.rttMs = ms;
         m_settings->setDemoRttMs(ms);
         if (m_session)
             m_session->setDemoRttMs(ms);
@@ -482,7 +483,7 @@ bool MainWindow::startSession(const SessionConfig &config, QString *error)
         m_accounts->clear(e);
     }
 
-    auto session = std::make_unique<Session>();
+    auto session = std::make_unique<Session>(m_startDemo);
     if (!session->start(config, error))
         return false;
     m_session = std::move(session);
@@ -611,7 +612,7 @@ void MainWindow::refreshStatus()
         return;
     markStale();
     refreshPositionsState();
-    m_modeLabel->setText(m_session->isDemo() ? tr("Demo: exsim at RTT %1 ms").arg(m_config.demoRttMs)
+    m_modeLabel->setText(m_session->isDemo() ? tr("Demo: exsim at RTT %1 ms").arg(m_config.exsim.rttMs)
                                              : tr("Live"));
     for (Exchange e : allExchanges) {
         const auto [kept, detail] = health(e);
@@ -730,7 +731,7 @@ void MainWindow::openSettings()
         QString error;
         if (!startSession(config, &error))
             QMessageBox::warning(this, tr("Cannot start"), error);
-        m_rtt->setValue(int(config.demoRttMs));
+        m_rtt->setValue(int(config.exsim.rttMs));
     });
     dialog.exec();
 }

@@ -37,11 +37,12 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
+    // startDemo starts the simulated exchanges whenever a session runs in demo mode.
     MainWindow(Settings *settings, CredentialStore *credentials, const SessionConfig &config,
-               QWidget *parent = nullptr);
+               DemoStarter startDemo, QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    // Starts the session (demo: exsim in-process) and the refresher.
+    // Starts the session (demo: the simulated exchanges in-process) and the refresher.
     bool start(QString *error = nullptr);
     bool firstRefreshDone() const { return m_firstRefreshDone; }
 
@@ -93,6 +94,7 @@ private:
     Settings *m_settings;
     CredentialStore *m_credentials;
     SessionConfig m_config;
+    DemoStarter m_startDemo;
     std::unique_ptr<Session> m_session;
 
     LatencyLog *m_log;

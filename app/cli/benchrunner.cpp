@@ -3,6 +3,7 @@
 #include "models/gainreport.h"
 #include "models/latencylog.h"
 #include "sim/connectiontruth.h"
+#include "sim/exsimthread.h"
 
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -115,7 +116,7 @@ int BenchRunner::run(const SessionConfig &requested, int cycles, QJsonObject *do
     SessionConfig config = requested;
     if (config.demo)
         config.exsim.enforceRateLimits = false;
-    Session session;
+    Session session(exsimStarter());
     QString error;
     if (!session.start(config, &error)) {
         *document = {{QStringLiteral("error"), error}};
@@ -126,7 +127,7 @@ int BenchRunner::run(const SessionConfig &requested, int cycles, QJsonObject *do
     if (config.demo)
         refresher->setBudgetsEnforced(false);
     const auto clientCpuMs = [&session] {
-        return processCpuMs() - (session.exsim() ? session.exsim()->cpuMs() : 0);
+        return processCpuMs() - (session.demo() ? session.demo()->cpuMs() : 0);
     };
 
     LatencyLog log; // what the window keeps: memory has to stay flat once it is full
@@ -250,18 +251,18 @@ int BenchRunner::run(const SessionConfig &requested, int cycles, QJsonObject *do
         gain = QJsonObject {{QStringLiteral("callP50Ratio"), ratio(QStringLiteral("callP50Ms"))},
                             {QStringLiteral("cycleP50Ratio"), ratio(QStringLiteral("cycleP50Ms"))}};
     }
-    *document = {
-        {QStringLiteral("rttMs"), config.demo ? QJsonValue(config.demoRttMs) : QJsonValue(QJsonValue::Null)},
-        {QStringLiteral("cycles"), done},
-        {QStringLiteral("target"), config.demo ? QStringLiteral("exsim") : QStringLiteral("live")},
-        {QStringLiteral("reuse"), nameOf(config.reuse)},
-        {QStringLiteral("errors"), failures},
-        {QStringLiteral("modes"), modes},
-        {QStringLiteral("gain"), gain},
-        {QStringLiteral("memory"),
-         QJsonObject {{QStringLiteral("rssKb"), rss},
-                      {QStringLiteral("logCapacity"), log.capacity()},
-                      {QStringLiteral("logFullAtCycle"), logFullAtCycle}}}};
+    *document = {{QStringLiteral("rttMs"),
+                  config.demo ? QJsonValue(config.exsim.rttMs) : QJsonValue(QJsonValue::Null)},
+                 {QStringLiteral("cycles"), done},
+                 {QStringLiteral("target"), config.demo ? QStringLiteral("exsim") : QStringLiteral("live")},
+                 {QStringLiteral("reuse"), nameOf(config.reuse)},
+                 {QStringLiteral("errors"), failures},
+                 {QStringLiteral("modes"), modes},
+                 {QStringLiteral("gain"), gain},
+                 {QStringLiteral("memory"),
+                  QJsonObject {{QStringLiteral("rssKb"), rss},
+                               {QStringLiteral("logCapacity"), log.capacity()},
+                               {QStringLiteral("logFullAtCycle"), logFullAtCycle}}}};
     document->insert(QStringLiteral("gainReport"), gainReportCost(log));
     if (!abortReason.isEmpty())
         document->insert(QStringLiteral("error"), abortReason);

@@ -1,5 +1,7 @@
 #include "oncerunner.h"
 
+#include "sim/exsimthread.h"
+
 #include <QEventLoop>
 #include <QJsonArray>
 #include <QTextStream>
@@ -87,7 +89,7 @@ OnceRunner::OnceRunner(QObject *parent)
 int OnceRunner::run(const SessionConfig &config, QJsonObject *document, int timeoutMs)
 {
     QJsonArray errors;
-    Session session;
+    Session session(exsimStarter());
     QString error;
     if (!session.start(config, &error)) {
         errors.append(QJsonObject {{QStringLiteral("exchange"), QJsonValue::Null},

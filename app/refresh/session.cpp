@@ -9,7 +9,7 @@ SessionConfig configFromSettings(const Settings &settings)
 {
     SessionConfig config;
     config.demo = settings.mode() == Settings::Mode::Demo;
-    config.demoRttMs = settings.demoRttMs();
+    config.exsim.rttMs = settings.demoRttMs();
     // A real path's delay varies a little; without it the two simulated exchanges' points coincide.
     config.exsim.jitterMs = demoJitterMs;
     config.bitunixUrl = settings.bitunixUrl();
@@ -22,8 +22,9 @@ SessionConfig configFromSettings(const Settings &settings)
     return config;
 }
 
-Session::Session(QObject *parent)
+Session::Session(DemoStarter startDemo, QObject *parent)
     : QObject(parent)
+    , m_startDemo(std::move(startDemo))
 { }
 
 Session::~Session()
@@ -33,7 +34,7 @@ Session::~Session()
     m_bitunix.reset();
     m_hyperliquid.reset();
     m_http.reset();
-    m_exsim.reset();
+    m_demo.reset();
 }
 
 bool Session::start(const SessionConfig &config, QString *error)
@@ -46,12 +47,15 @@ bool Session::start(const SessionConfig &config, QString *error)
     m_hyperliquid = std::make_unique<HyperliquidClient>(m_http.get());
 
     if (config.demo) {
-        m_exsim = std::make_unique<ExsimThread>();
-        ExsimOptions options = config.exsim;
-        options.rttMs = config.demoRttMs;
-        if (!m_exsim->start(options, error))
+        if (!m_startDemo) {
+            if (error)
+                *error = QStringLiteral("this build has no simulator: demo mode is not available");
             return false;
-        const ExsimEndpoints endpoints = m_exsim->endpoints();
+        }
+        m_demo = m_startDemo(config.exsim, error);
+        if (!m_demo)
+            return false;
+        const DemoEndpoints endpoints = m_demo->endpoints();
         m_bitunix->setBaseUrl(endpoints.bitunix);
         m_hyperliquid->setBaseUrl(endpoints.hyperliquid);
         // The demo CA is trusted for the simulator's origins alone.
@@ -96,7 +100,7 @@ bool Session::start(const SessionConfig &config, QString *error)
 
 void Session::setDemoRttMs(double ms)
 {
-    m_config.demoRttMs = ms;
-    if (m_exsim)
-        m_exsim->setRttMs(ms);
+    m_config.exsim.rttMs = ms;
+    if (m_demo)
+        m_demo->setRttMs(ms);
 }

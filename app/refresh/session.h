@@ -4,8 +4,8 @@
 #include "exchanges/bitunix/bitunixclient.h"
 #include "exchanges/hyperliquid/hyperliquidclient.h"
 #include "net/httpclient.h"
+#include "refresh/demoexchanges.h"
 #include "refresh/refresher.h"
-#include "sim/exsimthread.h"
 
 #include <QObject>
 
@@ -14,9 +14,8 @@
 // What one run of exdash talks to, and how.
 struct SessionConfig
 {
-    bool demo = true; // exsim in-process, with its demo credentials
-    double demoRttMs = 50;
-    ExsimOptions exsim; // demo only; rttMs is taken from demoRttMs
+    bool demo = true; // the simulated exchanges in-process, with their demo credentials
+    DemoConfig exsim; // demo only
     QUrl bitunixUrl = QUrl(QString::fromLatin1(BitunixClient::defaultUrl)); // live
     QUrl hyperliquidUrl = QUrl(QString::fromLatin1(HyperliquidClient::mainnetUrl)); // live
     QString caFile; // live: extra CAs for both origins
@@ -36,12 +35,13 @@ constexpr double demoJitterMs = 3;
 SessionConfig configFromSettings(const Settings &settings);
 
 // The data side of exdash, shared by the window, `--once` and `--bench`: the HttpClient, one client per
-// exchange, the Refresher, and in demo mode the in-process exsim.
+// exchange, the Refresher, and in demo mode the simulated exchanges that startDemo starts (without it, a
+// session can only run live).
 class Session : public QObject
 {
     Q_OBJECT
 public:
-    explicit Session(QObject *parent = nullptr);
+    explicit Session(DemoStarter startDemo = {}, QObject *parent = nullptr);
     ~Session() override;
 
     bool start(const SessionConfig &config, QString *error = nullptr);
@@ -53,13 +53,14 @@ public:
     HyperliquidClient *hyperliquid() { return m_hyperliquid.get(); }
     QList<ExchangeClient *> clients() { return {m_bitunix.get(), m_hyperliquid.get()}; }
     Refresher *refresher() { return m_refresher.get(); }
-    ExsimThread *exsim() { return m_exsim.get(); } // null in live mode
+    DemoExchanges *demo() { return m_demo.get(); } // null in live mode
 
     void setDemoRttMs(double ms);
 
 private:
+    DemoStarter m_startDemo;
     SessionConfig m_config;
-    std::unique_ptr<ExsimThread> m_exsim;
+    std::unique_ptr<DemoExchanges> m_demo;
     std::unique_ptr<HttpClient> m_http;
     std::unique_ptr<BitunixClient> m_bitunix;
     std::unique_ptr<HyperliquidClient> m_hyperliquid;

@@ -69,3 +69,25 @@ double ExsimThread::cpuMs() const
         return 0;
     return double(spent.tv_sec) * 1e3 + double(spent.tv_nsec) / 1e6;
 }
+
+ExsimOptions exsimOptionsFor(const DemoConfig &config)
+{
+    ExsimOptions options;
+    options.rttMs = config.rttMs;
+    options.jitterMs = config.jitterMs;
+    options.http2 = config.http2;
+    options.enforceRateLimits = config.enforceRateLimits;
+    options.bitunixPort = config.bitunixPort;
+    options.fullMarket = config.fullMarket;
+    return options;
+}
+
+DemoStarter exsimStarter()
+{
+    return [](const DemoConfig &config, QString *error) -> std::unique_ptr<DemoExchanges> {
+        auto exsim = std::make_unique<ExsimThread>();
+        if (!exsim->start(exsimOptionsFor(config), error))
+            return nullptr;
+        return exsim;
+    };
+}
