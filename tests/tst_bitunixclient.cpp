@@ -54,7 +54,8 @@ private:
     struct Fixture
     {
         std::unique_ptr<Exsim> exsim;
-        // Or, for a server that ignores the symbols filter (exchange-apis.md 1.3), a BitunixSim of its own.
+        // Or, for a server that ignores the symbols filter (docs/exchange-apis.md#bitunix-tickers), a
+        // BitunixSim of its own.
         std::unique_ptr<SimMarket> market;
         std::unique_ptr<BitunixSim> sim;
         DemoCertificates certificates;

@@ -3,7 +3,8 @@
 
 #include <QTest>
 
-// The classification logic, fed the signal sequences Qt 6.4.2 was measured to deliver (see qt-notes.md).
+// The classification logic, fed the signal sequences Qt 6.4.2 was measured to deliver
+// (docs/qt-networking.md#new-connection-signals).
 class tst_ConnectionTracker : public QObject
 {
     Q_OBJECT

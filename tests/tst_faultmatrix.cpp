@@ -1,5 +1,7 @@
-// Every fault issue 7 lists, through the real stack: exsim's fault injection over TLS on loopback, the
-// HttpClient, the exchange clients, the refresher and, where it is about what the trader sees, the window.
+// Faults from the exchanges and the network (broken, stalled or refused connections, error and rate-limit
+// answers, malformed or huge bodies, bad signature, clock skew, untrusted certificate), through the real
+// stack: exsim's fault injection over TLS on loopback, the HttpClient, the exchange clients, the refresher
+// and, where it is about what the trader sees, the window.
 #include "printers.h"
 #include "windowfixture.h"
 

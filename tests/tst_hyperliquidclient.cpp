@@ -524,7 +524,8 @@ void tst_HyperliquidClient::unifiedAccountEquityFromSpot_data()
 void tst_HyperliquidClient::unifiedAccountEquityFromSpot()
 {
     // A unified (or portfolio-margin) account: the perp summary reads zero and the collateral is spot USDC
-    // (exchange-apis.md 2.4). The bodies are the recorded spot balances and the recorded state, zeroed.
+    // (docs/exchange-apis.md#hyperliquid-user-state). The bodies are the recorded spot balances and the
+    // recorded state, zeroed.
     QFETCH(bool, positionsFirst);
     const QByteArray state = testData(QStringLiteral("variant-hyperliquid-clearinghouseState-unified.json"));
     const QByteArray spot = testData(QStringLiteral("hyperliquid-spotClearinghouseState.json"));
@@ -731,8 +732,8 @@ void tst_HyperliquidClient::neverAsksForSpotMeta()
 
 void tst_HyperliquidClient::weightPerKind()
 {
-    // exchange-apis.md 2.6: allMids and the user states weigh 2, metaAndAssetCtxs 20; always the same, the
-    // first account fetch included.
+    // docs/exchange-apis.md#hyperliquid-rate-limits: allMids and the user states weigh 2, metaAndAssetCtxs
+    // 20; always the same, the first account fetch included.
     auto f = startExsim();
     const QList<int> expected {2, 20, 2, 2}; // tickers, stats, positions, account
     for (int round = 0; round < 2; ++round) {

@@ -43,7 +43,8 @@ void tst_RateBudget::nextFitIsWhenEnoughExpires()
 
 void tst_RateBudget::hyperliquidArithmetic()
 {
-    // exchange-apis.md 2.6: metaAndAssetCtxs (20) + two weight-2 calls every 2 s fits; every second does not.
+    // docs/exchange-apis.md#hyperliquid-rate-limits: metaAndAssetCtxs (20) + two weight-2 calls every 2 s
+    // fits; every second does not.
     RateBudget everyTwoSeconds(1200, 60'000), everySecond(1200, 60'000);
     int delayed = 0;
     for (qint64 t = 0; t < 120'000; t += 1000) {

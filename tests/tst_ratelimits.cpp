@@ -50,7 +50,8 @@ SimRequest get(const QByteArray &target)
     return r;
 }
 
-// exchange-apis.md 2.6, as exdash's Hyperliquid client counts it, one data kind at a time.
+// docs/exchange-apis.md#hyperliquid-rate-limits, as exdash's Hyperliquid client counts it, one data kind at a
+// time.
 int weightPerMinute(const ExchangeClient &client, int sharePercent)
 {
     double perMinute = 0;

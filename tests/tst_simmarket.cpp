@@ -12,8 +12,9 @@
 #include <cmath>
 #include <memory>
 
-// The simulated market: the demo's two dozen assets, and the full universe (exchange-apis.md 2.3) with the
-// real exchanges' sizes and delisted Hyperliquid assets, through exsim and the parsers.
+// The simulated market: the demo's two dozen assets, and the full universe
+// (docs/exchange-apis.md#hyperliquid-asset-contexts) with the real exchanges' sizes and delisted Hyperliquid
+// assets, through exsim and the parsers.
 class tst_SimMarket : public QObject
 {
     Q_OBJECT

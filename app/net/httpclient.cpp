@@ -172,7 +172,7 @@ void HttpWorker::dropConnectionsWhenIdle()
     if (!m_dropConnectionsPending || !m_inFlight.isEmpty())
         return;
     // Qt 6.4 offers no way to close one pool's connections, and clearing the cache orphans replies in flight
-    // (qt-notes): hence only now, with none.
+    // (docs/qt-networking.md#closing-connections): hence only now, with none.
     qCDebug(lcNet) << "dropping every pooled connection after a stall or a dead connection;" << m_held.size()
                    << "requests were held for it";
     if (m_manager)
@@ -286,8 +286,8 @@ void HttpWorker::complete(QNetworkReply *reply)
                                  << "found its kept-alive connection closed: sending it again";
         flight.retried = true;
         flight.newConnection = flight.headersSeen = false;
-        // Qt 6.4 can leave a request sent right after an HTTP/2 connection died hanging (qt-notes): the
-        // retry waits for fresh connections.
+        // Qt 6.4 can leave a request sent right after an HTTP/2 connection died hanging
+        // (docs/qt-networking.md#dead-http2-connections): the retry waits for fresh connections.
         m_dropConnectionsPending = m_dropConnectionsPending || http2Pool;
         send(std::move(flight));
         dropConnectionsWhenIdle();

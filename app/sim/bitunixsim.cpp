@@ -154,7 +154,8 @@ SimResponse BitunixSim::tickers(const SimRequest &request) const
         const double unit = in.contractUnit;
         const double baseVolume = in.baseVolume24h / unit;
         // Named as the ticker page words it: quoteVol "trading volume of the coin", baseVol the USDT turnover
-        // (the recorded kline has them so; exchange-apis.md 1.3 calls the naming unverified).
+        // (the recorded kline has them so; docs/exchange-apis.md#bitunix-tickers calls the naming
+        // unverified).
         data.append(QJsonObject {
             {QStringLiteral("symbol"), in.bitunixSymbol},
             {QStringLiteral("markPrice"), num(mark, p)},

@@ -10,7 +10,8 @@
 class SimMarket;
 
 // Bitunix futures REST as exsim serves it: the public market endpoints, and the signed position and account
-// endpoints of one demo account, verified like the exchange does (exchange-apis.md 1.3 to 1.7).
+// endpoints of one demo account, verified like the exchange does (docs/exchange-apis.md, the Bitunix
+// sections).
 class BitunixSim
 {
 public:

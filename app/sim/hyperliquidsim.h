@@ -10,8 +10,9 @@
 class SimMarket;
 struct SimInstrument;
 
-// Hyperliquid's POST /info as exsim serves it (exchange-apis.md 2): market data for every perp, and one demo
-// user's perp and spot state, with the exchange's own margin, ROE and liquidation formulas.
+// Hyperliquid's POST /info as exsim serves it (docs/exchange-apis.md, the Hyperliquid sections): market data
+// for every perp, and one demo user's perp and spot state, with the exchange's own margin, ROE and
+// liquidation formulas.
 class HyperliquidSim
 {
 public:

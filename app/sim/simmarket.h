@@ -49,7 +49,7 @@ class SimMarket
 public:
     enum class Size {
         Demo, // two dozen assets
-        Full, // as many as the real exchanges list (exchange-apis.md), delisted ones included
+        Full, // the exchanges' real sizes, delisted too (docs/exchange-apis.md#hyperliquid-asset-contexts)
     };
     explicit SimMarket(quint32 seed = std::random_device {}(), Size size = Size::Demo);
 

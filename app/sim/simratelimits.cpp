@@ -55,7 +55,7 @@ std::optional<SimResponse> SimRateLimits::admit(SimExchange exchange, const SimR
             return std::nullopt;
         }
         ++m_refused[1];
-        // The body of Hyperliquid's 429 is not documented (exchange-apis.md 2.7).
+        // The body of Hyperliquid's 429 is not documented (docs/exchange-apis.md#hyperliquid-errors).
         return SimResponse::text("rate limited: 1200 weight per minute per IP", 429);
     }
     RateBudget &budget = bitunixBudget(request.path());

@@ -10,7 +10,8 @@
 #include <memory>
 #include <optional>
 
-// The rate limits exsim enforces, as the real exchanges document them (exchange-apis.md 1.8 and 2.6):
+// The rate limits exsim enforces, as the real exchanges document them
+// (docs/exchange-apis.md#bitunix-rate-limits and #hyperliquid-rate-limits):
 // - Hyperliquid: 1200 weight per minute per IP over every /info request (weights by request type), HTTP 429
 //   past it;
 // - Bitunix: 10 requests per second per endpoint, code 10006 ("Request too frequently") inside an HTTP 200.

@@ -91,7 +91,8 @@ void BitunixClient::fetchTickers()
     }
     QString path = QStringLiteral("/api/v1/futures/market/tickers");
     if (!watchlist().isEmpty()) {
-        // The server may ignore the filter (exchange-apis.md 1.3); the answer is filtered here as well.
+        // The server may ignore the filter (docs/exchange-apis.md#bitunix-tickers); the answer is filtered
+        // here as well.
         QStringList symbols;
         for (const QString &base : watchlist()) {
             symbols << base + QStringLiteral("USDT");
@@ -256,7 +257,8 @@ void BitunixClient::emitPositions()
 {
     QList<Position> joined = m_positions;
     for (Position &p : joined) {
-        // No mark in Bitunix positions: the ticker of the same symbol has it (exchange-apis.md 1.4).
+        // No mark in Bitunix positions: the ticker of the same symbol has it
+        // (docs/exchange-apis.md#bitunix-positions).
         const Decimal mark = m_marks.value(p.symbol);
         if (mark.isValid()) {
             p.markPrice = mark;

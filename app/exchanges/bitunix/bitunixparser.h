@@ -7,8 +7,8 @@
 #include <QHash>
 #include <QList>
 
-// Bitunix futures responses (exchange-apis.md 1.2 to 1.7): {"code", "data", "msg"} envelopes, decimals as
-// strings (numbers accepted too), leverage/ctime as numbers (strings accepted too).
+// Bitunix futures responses (docs/exchange-apis.md#bitunix-envelope): {"code", "data", "msg"} envelopes,
+// decimals as strings (numbers accepted too), leverage/ctime as numbers (strings accepted too).
 namespace BitunixParser {
 
 enum class ErrorKind {
@@ -29,17 +29,18 @@ struct Precision
 };
 
 // data: array of tickers. Volumes: whichever of quoteVol/baseVol is about last price times the other is the
-// USDT turnover (the naming is unverified, exchange-apis.md 1.3).
+// USDT turnover (the naming is unverified, docs/exchange-apis.md#bitunix-tickers).
 Parsed<QList<Ticker>> tickers(const QByteArray &body);
 // data: array (or null: no positions). markPrice and positionValue are left invalid: the client joins the
 // ticker.
 Parsed<QList<Position>> pendingPositions(const QByteArray &body);
 // data: one object, or an array holding one per margin coin (sources disagree). equity = available + frozen +
-// margin + crossUnrealizedPNL + isolationUnrealizedPNL (unverified formula, exchange-apis.md 1.5).
+// margin + crossUnrealizedPNL + isolationUnrealizedPNL (unverified formula,
+// docs/exchange-apis.md#bitunix-account).
 Parsed<AccountSummary> account(const QByteArray &body, const QString &marginCoin = QStringLiteral("USDT"));
 Parsed<QHash<QString, Precision>> tradingPairs(const QByteArray &body);
 
-// One contract's funding (exchange-apis.md 1.3b).
+// One contract's funding (docs/exchange-apis.md#bitunix-funding).
 struct FundingRate
 {
     QString symbol;

@@ -6,7 +6,7 @@
 
 #include <utility>
 
-// Bitunix request signing (exchange-apis.md 1.6): a double plain SHA-256, not an HMAC.
+// Bitunix request signing (docs/exchange-apis.md#bitunix-signing): a double plain SHA-256, not an HMAC.
 //   digest = hex(SHA-256(nonce + timestamp + apiKey + canonicalQuery + body))
 //   sign   = hex(SHA-256(digest + secret))
 namespace BitunixSigner {

@@ -8,7 +8,7 @@ namespace {
 // peer's delayed ACK, about 40 ms per reused call; HTTP/1.1 keep-alive sends it in one piece.
 constexpr bool infoOverHttp2 = false;
 
-// exchange-apis.md 2.6.
+// docs/exchange-apis.md#hyperliquid-rate-limits.
 constexpr int allMidsWeight = 2;
 constexpr int metaAndAssetCtxsWeight = 20;
 constexpr int userStateWeight = 2;
@@ -74,7 +74,8 @@ FetchError HyperliquidClient::infoError(const HttpResponse &response)
     FetchError error = transportError(response);
     if (!error.ok())
         return error;
-    // A 2xx that is not JSON is not an answer (exchange-apis.md 2.7: check before parsing).
+    // A 2xx that is not JSON is not an answer (docs/exchange-apis.md#hyperliquid-errors: check before
+    // parsing).
     const QByteArray type = response.header("content-type").toLower();
     if (!type.isEmpty() && !type.contains("json"))
         return {FetchErrorKind::Parse, QStringLiteral("expected JSON, got %1").arg(QString::fromLatin1(type)),
@@ -228,7 +229,7 @@ void HyperliquidClient::emitAccount()
     AccountSummary account = m_perp;
     account.exchange = Exchange::Hyperliquid;
     // Unified and portfolio-margin accounts keep their collateral in spot: the perp summary then reads zero
-    // (exchange-apis.md 2.4).
+    // (docs/exchange-apis.md#hyperliquid-user-state).
     const bool perpEmpty = !account.equity.isValid() || account.equity.value == 0;
     if (perpEmpty && !m_spotUsdc.isValid())
         return; // not a zero equity until spot says so: the spot answer is on its way

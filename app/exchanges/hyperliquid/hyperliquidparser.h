@@ -7,12 +7,12 @@
 #include <QHash>
 #include <QList>
 
-// Hyperliquid POST /info responses (exchange-apis.md 2): plain JSON, no envelope, decimals as strings
-// (numbers accepted too), leverage.value/szDecimals/time as numbers (strings accepted too). HTTP errors (422
-// text/plain, 500 null, 429) are the client's to check before parsing; a body of "null" is a parse error
-// here. Fields appear without notice: only what is shown, or needed to compute it, is required; unknown
-// fields and enum values (marginMode, growthMode, ...) are ignored, and names keep their dex prefix
-// ("xyz:TSLA").
+// Hyperliquid POST /info responses (docs/exchange-apis.md#hyperliquid-info): plain JSON, no envelope,
+// decimals as strings (numbers accepted too), leverage.value/szDecimals/time as numbers (strings accepted
+// too). HTTP errors (422 text/plain, 500 null, 429) are the client's to check before parsing; a body of
+// "null" is a parse error here. Fields appear without notice: only what is shown, or needed to compute it, is
+// required; unknown fields and enum values (marginMode, growthMode, ...) are ignored, and names keep their
+// dex prefix ("xyz:TSLA").
 namespace HyperliquidParser {
 
 // [meta, assetCtxs], index-aligned; delisted assets stay in place (null midPx/premium/impactPxs allowed).
