@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Baseline clients for the exdash benchmark, run by bench/run.py beside `exdash --bench`: curl with keep-alive,
-python-requests with and without a Session, each doing exdash's refresh cycle of eight calls against exsim at one or more emulated round-trip times.
-exsim is started with --no-rate-limits: the baselines send back to back, as `exdash --bench` does."""
+python-requests with and without a Session, each doing exdash's refresh cycle of eight calls against exsim at one or
+more emulated round-trip times. exsim is started with --no-rate-limits: the baselines send back to back, as
+`exdash --bench` does."""
 
 import argparse
 import datetime
