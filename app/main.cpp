@@ -15,7 +15,6 @@
 #include <QTimer>
 
 #include <cstdio>
-#include <cstring>
 #include <memory>
 
 namespace {
@@ -81,15 +80,30 @@ struct Options
     }
 };
 
-bool headless(int argc, char *argv[])
+// Names the options, the help and the version; the same parser serves the headless and the window path.
+void describe(QCommandLineParser &parser, const Options &options)
 {
-    for (int i = 1; i < argc; ++i) {
-        for (const char *flag : {"--once", "--bench", "--version", "-v", "--help", "-h", "--help-all"}) {
-            if (std::strcmp(argv[i], flag) == 0)
-                return true;
-        }
+    parser.setApplicationDescription(
+        QStringLiteral("Bitunix and Hyperliquid dashboard that measures what connection reuse saves."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    options.addTo(parser);
+}
+
+// Decided before any application object exists, from a first parse: the headless runs, the help, the version
+// and the errors about the command line need no display.
+bool isHeadless(QCommandLineParser &parser, const Options &options, int argc, char *argv[])
+{
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments.append(QString::fromLocal8Bit(argv[i]));
+    if (!parser.parse(arguments))
+        return true;
+    for (const char *name : {"help", "help-all", "version"}) {
+        if (parser.isSet(QString::fromLatin1(name)))
+            return true;
     }
-    return false;
+    return parser.isSet(options.once) || parser.isSet(options.bench);
 }
 
 int fail(const QString &message)
@@ -206,19 +220,8 @@ int runBench(const QCommandLineParser &parser, const Options &o, const SessionCo
     return code;
 }
 
-int runHeadless(int argc, char *argv[])
+int runHeadless(const QCommandLineParser &parser, const Options &o)
 {
-    QCoreApplication app(argc, argv);
-    setUpApplication();
-    QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral("Bitunix and Hyperliquid dashboard that measures what connection reuse saves."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    Options o;
-    o.addTo(parser);
-    parser.process(app);
-
     SessionConfig config;
     QString error;
     if (!makeConfig(parser, o, &config, &error))
@@ -237,24 +240,8 @@ int runHeadless(int argc, char *argv[])
     return code;
 }
 
-} // namespace
-
-int main(int argc, char *argv[])
+int runWindow(const QCommandLineParser &parser, const Options &o)
 {
-    if (headless(argc, argv))
-        return runHeadless(argc, argv);
-
-    QApplication app(argc, argv);
-    setUpApplication();
-    QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral("Bitunix and Hyperliquid dashboard that measures what connection reuse saves."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    Options o;
-    o.addTo(parser);
-    parser.process(app);
-
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/exdash.svg")));
     QApplication::setDesktopFileName(QStringLiteral("exdash"));
     Settings settings;
@@ -286,5 +273,24 @@ int main(int argc, char *argv[])
         QObject::connect(&window, &MainWindow::firstRefreshCompleted, &window,
                          [&window, afterMs, shoot] { QTimer::singleShot(afterMs, &window, shoot); });
     }
-    return app.exec();
+    return QApplication::exec();
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    const Options options;
+    QCommandLineParser parser;
+    describe(parser, options);
+    if (isHeadless(parser, options, argc, argv)) {
+        QCoreApplication app(argc, argv);
+        setUpApplication();
+        parser.process(app); // exits on --help, --version and a bad option, as Qt does
+        return runHeadless(parser, options);
+    }
+    QApplication app(argc, argv);
+    setUpApplication();
+    parser.process(app);
+    return runWindow(parser, options);
 }

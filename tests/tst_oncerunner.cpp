@@ -33,6 +33,8 @@ private slots:
     void executableJson();
     void executableRejectsBadArguments_data();
     void executableRejectsBadArguments();
+    void commandLine_data();
+    void commandLine();
 
 private:
     static QSet<QString> endpoints(const QJsonArray &requests, const QString &exchange);
@@ -355,6 +357,55 @@ void tst_OnceRunner::executableRejectsBadArguments()
     QVERIFY2(exdash.exitCode() != 0, qPrintable(err));
     QVERIFY2(err.startsWith(QLatin1String("exdash: ")) && err.contains(messagePart), qPrintable(err));
     QVERIFY(exdash.readAllStandardOutput().isEmpty()); // no half document
+}
+
+void tst_OnceRunner::commandLine_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<bool>("display"); // offscreen, else the xcb platform with no X server to reach
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("stdoutPart");
+    QTest::addColumn<QString>("stderrPart");
+    // Help, version and a bad option are answered without a display, whatever else the line says.
+    QTest::newRow("help") << QStringList {"--help"} << false << 0 << QStringLiteral("--bench") << QString();
+    QTest::newRow("help-all") << QStringList {"--help-all", "--rtt", "5"} << false << 0
+                              << QStringLiteral("--palette") << QString();
+    QTest::newRow("version") << QStringList {"-v"} << false << 0 << QStringLiteral("exdash 0.") << QString();
+    QTest::newRow("unknown option") << QStringList {"--bogus"} << false << 1 << QString()
+                                    << QStringLiteral("exdash: Unknown option 'bogus'");
+    QTest::newRow("value missing") << QStringList {"--palette"} << false << 1 << QString()
+                                   << QStringLiteral("Missing value after '--palette'");
+    // The window's path checks its options with the same rules as --once.
+    QTest::newRow("window, bad rtt") << QStringList {"--rtt", "fast"} << true << 64 << QString()
+                                     << QStringLiteral("exdash: --rtt must be");
+    QTest::newRow("window, bad share") << QStringList {"--share", "500"} << true << 64 << QString()
+                                       << QStringLiteral("exdash: --share must be");
+}
+
+void tst_OnceRunner::commandLine()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(bool, display);
+    QFETCH(int, exitCode);
+    QFETCH(QString, stdoutPart);
+    QFETCH(QString, stderrPart);
+    QProcessEnvironment environment = processEnvironment();
+    if (!display) {
+        environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("xcb"));
+        environment.remove(QStringLiteral("DISPLAY"));
+        environment.remove(QStringLiteral("WAYLAND_DISPLAY"));
+    }
+    QProcess exdash;
+    exdash.setProcessEnvironment(environment);
+    QSignalSpy finished(&exdash, &QProcess::finished);
+    exdash.start(QStringLiteral(EXDASH_BINARY), arguments);
+    QVERIFY(finished.wait(60'000));
+    const QString out = QString::fromUtf8(exdash.readAllStandardOutput());
+    const QString err = QString::fromUtf8(exdash.readAllStandardError());
+    QCOMPARE(exdash.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(exdash.exitCode() == exitCode, qPrintable(out + err));
+    QVERIFY2(out.contains(stdoutPart), qPrintable(out));
+    QVERIFY2(err.contains(stderrPart), qPrintable(err));
 }
 
 QTEST_GUILESS_MAIN(tst_OnceRunner)
