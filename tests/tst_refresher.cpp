@@ -49,6 +49,8 @@ public:
     }
     int budgetCapacity() const override { return capacity; }
     qint64 budgetWindowMs() const override { return windowMs; }
+    QString budgetUnit() const override { return QStringLiteral("calls/window"); }
+    QString rateLimitText() const override { return QStringLiteral("whatever the test sets"); }
     bool hasCredentials() const override { return true; }
 
     int totalFetches() const

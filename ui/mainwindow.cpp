@@ -21,6 +21,7 @@
 #include "models/samplecsv.h"
 #include "models/sortproxymodel.h"
 #include "models/tickermodel.h"
+#include "refresh/exchangestatus.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -57,11 +58,6 @@ constexpr int frameFitPollMs = 50;
 int feedKey(Exchange exchange, DataKind kind)
 {
     return int(exchange) * 10 + int(kind);
-}
-
-QString elided(const QString &text, int chars)
-{
-    return text.size() > chars ? text.left(chars - 1) + QChar(0x2026) : text;
 }
 
 } // namespace
@@ -564,48 +560,6 @@ void MainWindow::onFetched(Exchange exchange, DataKind kind)
     }
 }
 
-std::pair<QString, QString> MainWindow::health(Exchange exchange) const
-{
-    if (!m_session)
-        return {};
-    const QString name = shortNameOf(exchange);
-    const Refresher *refresher = m_session->refresher();
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    QString errors;
-    qint64 staleAge = -1;
-    qint64 newest = 0;
-    bool publicOnly = false;
-    for (DataKind kind : allDataKinds) {
-        const FeedStatus s = refresher->status(exchange, kind);
-        if (s.lastError.kind == FetchErrorKind::NoCredentials) {
-            publicOnly = true;
-            continue;
-        }
-        if (!s.lastError.ok() && errors.isEmpty())
-            errors = s.lastError.message;
-        newest = std::max(newest, s.lastSuccessMs);
-        if (s.isStale(now, refresher->cadence(kind)) && s.lastSuccessMs > 0)
-            staleAge = std::max(staleAge, s.ageMs(now));
-    }
-    // The figures stay whole; the message gives way when the status bar is narrow.
-    QString kept;
-    QString detail;
-    if (newest == 0 && errors.isEmpty()) {
-        kept = tr("%1 connecting…").arg(name);
-    } else if (!errors.isEmpty()) {
-        kept =
-            staleAge >= 0 ? tr("%1 stale %2 s:").arg(name).arg(staleAge / 1000) : tr("%1 error:").arg(name);
-        detail = QLatin1Char(' ') + errors;
-    } else if (staleAge >= 0) {
-        kept = tr("%1 stale %2 s").arg(name).arg(staleAge / 1000);
-    } else {
-        kept = tr("%1 ok %2 s").arg(name).arg(QString::number((now - newest) / 1000.0, 'f', 1));
-    }
-    if (publicOnly)
-        detail += tr(" · public data only (no credentials)");
-    return {kept, detail};
-}
-
 void MainWindow::refreshStatus()
 {
     if (!m_session)
@@ -614,30 +568,14 @@ void MainWindow::refreshStatus()
     refreshPositionsState();
     m_modeLabel->setText(m_session->isDemo() ? tr("Demo: exsim at RTT %1 ms").arg(m_config.exsim.rttMs)
                                              : tr("Live"));
-    for (Exchange e : allExchanges) {
-        const auto [kept, detail] = health(e);
-        m_healthLabel[int(e)]->setParts(kept, detail);
-    }
-    const auto bx = m_session->refresher()->budgetUse(Exchange::Bitunix);
-    const auto hl = m_session->refresher()->budgetUse(Exchange::Hyperliquid);
-    const int share = m_session->refresher()->sharePercent();
-    m_budgetLabel->setText(tr("Rate share %1 %: HL %2/%3 weight/min · BX %4/%5")
-                               .arg(share)
-                               .arg(hl.first)
-                               .arg(hl.second)
-                               .arg(bx.first)
-                               .arg(bx.second));
-    m_budgetLabel->setToolTip(
-        tr("exdash uses at most %1 % of each exchange's rate limit (Settings): %2 of Hyperliquid's %3 weight "
-           "per minute per IP, %4 of Bitunix's %5 calls per second per endpoint (shown: the busiest "
-           "endpoint). The rest is left to whatever else trades from this machine.")
-            .arg(share)
-            .arg(hl.second)
-            .arg(HyperliquidClient::weightPerMinute)
-            .arg(bx.second)
-            .arg(BitunixClient::requestsPerSecondPerEndpoint));
-    LatencyFilter lastMinute;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    for (Exchange e : allExchanges) {
+        const ExchangeStatus status = ExchangeStatus::of(*m_session->refresher(), e, now);
+        m_healthLabel[int(e)]->setParts(status.figures(), status.detail());
+    }
+    m_budgetLabel->setText(budgetText(*m_session->refresher()));
+    m_budgetLabel->setToolTip(budgetToolTip(*m_session->refresher()));
+    LatencyFilter lastMinute;
     lastMinute.fromMs = now - 60'000;
     lastMinute.toMs = now;
     lastMinute.okOnly = false;
@@ -670,20 +608,13 @@ void MainWindow::refreshPositionsState()
     QStringList reasons;
     QStringList accounts;
     const QPalette palette = this->palette();
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
     for (Exchange e : allExchanges) {
-        const QString name = displayNameOf(e);
         if (m_session) {
-            const FeedStatus s = m_session->refresher()->status(e, DataKind::Positions);
-            const qint64 now = QDateTime::currentMSecsSinceEpoch();
-            if (s.lastError.kind == FetchErrorKind::NoCredentials)
-                reasons << tr("%1: no credentials: open Settings (Ctrl+,)").arg(name);
-            else if (!s.lastError.ok())
-                reasons << tr("%1: %2").arg(name, elided(s.lastError.message, 80))
-                        + (s.lastSuccessMs > 0 ? tr(" (stale %1 s)").arg(s.ageMs(now) / 1000) : QString());
-            else if (s.lastSuccessMs == 0)
-                reasons << tr("%1: loading…").arg(name);
-            else if (!hasPositions(e))
-                reasons << tr("%1: no open positions").arg(name);
+            const QString note =
+                ExchangeStatus::of(*m_session->refresher(), e, now).positionsNote(hasPositions(e));
+            if (!note.isEmpty())
+                reasons << note;
         }
         if (m_accounts->has(e)) {
             const AccountSummary a = m_accounts->account(e);

@@ -86,7 +86,6 @@ private:
     void refreshStatus();
     void refreshGain();
     void refreshPositionsState();
-    std::pair<QString, QString> health(Exchange exchange) const; // figures, then the message
     void exportCsv();
     void openSettings();
     void showAbout();

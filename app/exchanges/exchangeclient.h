@@ -74,6 +74,10 @@ public:
     virtual QString budgetName(DataKind kind) const = 0;
     virtual int budgetCapacity() const = 0; // per budget, per window
     virtual qint64 budgetWindowMs() const = 0;
+    // The budget in a few words for the status bar ("weight/min"), and the whole limit in a sentence
+    // ("1200 weight per minute per IP").
+    virtual QString budgetUnit() const = 0;
+    virtual QString rateLimitText() const = 0;
     virtual bool hasCredentials() const = 0;
 
     // The asset a symbol trades ("BTCUSDT" -> "BTC", "1000PEPEUSDT" and "kPEPE" -> "PEPE").

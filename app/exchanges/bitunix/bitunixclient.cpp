@@ -20,6 +20,12 @@ BitunixClient::BitunixClient(HttpClient *http, QObject *parent)
     setBaseUrl(QUrl(QString::fromLatin1(defaultUrl)));
 }
 
+QString BitunixClient::rateLimitText() const
+{
+    return tr("%1 calls per second per endpoint (shown: the busiest endpoint)")
+        .arg(requestsPerSecondPerEndpoint);
+}
+
 void BitunixClient::setCredentials(const QByteArray &apiKey, const QByteArray &secret)
 {
     if (apiKey.trimmed() == m_apiKey && secret.trimmed() == m_secret)

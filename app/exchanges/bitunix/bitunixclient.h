@@ -31,6 +31,8 @@ public:
     QString budgetName(DataKind kind) const override { return nameOf(kind); } // 10 req/s per endpoint
     int budgetCapacity() const override { return requestsPerSecondPerEndpoint; }
     qint64 budgetWindowMs() const override { return 1000; }
+    QString budgetUnit() const override { return QStringLiteral("calls/s"); }
+    QString rateLimitText() const override;
 
 private:
     void fetchTickers();

@@ -21,6 +21,11 @@ HyperliquidClient::HyperliquidClient(HttpClient *http, QObject *parent)
     setBaseUrl(QUrl(QString::fromLatin1(mainnetUrl)));
 }
 
+QString HyperliquidClient::rateLimitText() const
+{
+    return tr("%1 weight per minute per IP").arg(weightPerMinute);
+}
+
 bool HyperliquidClient::isValidAddress(const QString &address)
 {
     static const QRegularExpression pattern(QStringLiteral("^0x[0-9a-fA-F]{40}$"));

@@ -30,6 +30,8 @@ public:
     QString budgetName(DataKind) const override { return QStringLiteral("ip"); }
     int budgetCapacity() const override { return weightPerMinute; }
     qint64 budgetWindowMs() const override { return 60'000; }
+    QString budgetUnit() const override { return QStringLiteral("weight/min"); }
+    QString rateLimitText() const override;
 
 private:
     HttpRequest info(const QString &endpoint, const QByteArray &body) const;
