@@ -1,5 +1,7 @@
 #include "latencychart.h"
 
+#include "chartview.h"
+#include "keywidget.h"
 #include "phasebar.h"
 #include "theme.h"
 
@@ -13,19 +15,13 @@
 #include <QDateTime>
 #include <QDateTimeAxis>
 #include <QEvent>
-#include <QGraphicsItem>
 #include <QGraphicsLayout>
-#include <QGraphicsScene>
 #include <QHBoxLayout>
-#include <QKeyEvent>
 #include <QLabel>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
-#include <QMouseEvent>
 #include <QPainter>
-#include <QPainterPath>
-#include <QRubberBand>
 #include <QScatterSeries>
 #include <QTimer>
 #include <QToolButton>
@@ -42,7 +38,6 @@
 
 namespace {
 
-constexpr int markerSize = 8;
 constexpr int errorMarkerSize = 9;
 
 // Okabe-Ito, without yellow on light backgrounds (it does not read on white) and without vermillion (errors
@@ -57,11 +52,6 @@ QColor hostPaletteColor(int index, bool dark)
                                                       QColor(0xF0, 0xE4, 0x42), QColor(0xBB, 0xBB, 0xBB)};
     const auto &colours = dark ? darkColours : light;
     return colours[size_t(index) % colours.size()];
-}
-
-QColor errorColor(bool dark)
-{
-    return dark ? QColor(0xFF, 0x55, 0x55) : QColor(0xD6, 0x27, 0x28);
 }
 
 // The error marker: a cross drawn as the texture of a square marker. Not a light marker: a series with one
@@ -129,184 +119,6 @@ void decimate(std::vector<Pt> &points, qint64 fromMs, qint64 toMs, int columns)
     }
     points.swap(kept);
 }
-
-// A QChartView with its own rectangle rubber band. Qt 6.4's band cannot be combined with clickable points:
-// without ClickThroughRubberBand the band swallows every press, so points never get clicked; with it, the
-// band starts only where no item takes the press, and scatter series' items span the whole plot area, so it
-// never starts. Here a press goes to the scene (a point gets its click on release) and becomes a zoom only
-// once the mouse moves past a few pixels.
-class ChartView : public QChartView
-{
-public:
-    ChartView(QChart *chart, QWidget *parent)
-        : QChartView(chart, parent)
-        , m_band(new QRubberBand(QRubberBand::Rectangle, this))
-    {
-        setRubberBand(QChartView::NoRubberBand);
-        setDragMode(QGraphicsView::NoDrag);
-        m_band->hide();
-    }
-
-    std::function<void()> zoomed;
-    std::function<void()> doubleClicked;
-    std::function<bool(int key)> keyPressed; // true: taken
-
-protected:
-    void keyPressEvent(QKeyEvent *event) override
-    {
-        if (event->modifiers() == Qt::NoModifier && keyPressed && keyPressed(event->key()))
-            return;
-        QChartView::keyPressEvent(event);
-    }
-    void mousePressEvent(QMouseEvent *event) override
-    {
-        const QPoint pos = event->position().toPoint();
-        if (event->button() == Qt::LeftButton && chart()->plotArea().contains(pos)) {
-            m_origin = pos;
-            m_pressed = true;
-        }
-        QGraphicsView::mousePressEvent(event);
-    }
-    void mouseMoveEvent(QMouseEvent *event) override
-    {
-        const QPoint pos = event->position().toPoint();
-        if (m_pressed && (m_band->isVisible() || (pos - m_origin).manhattanLength() >= clickSlop)) {
-            if (!m_band->isVisible()) {
-                // A drag, not a click: the point pressed on must not see a release.
-                if (QGraphicsItem *grabber = scene()->mouseGrabberItem())
-                    grabber->ungrabMouse();
-                m_band->show();
-            }
-            m_band->setGeometry(QRect(m_origin, pos).normalized() & chart()->plotArea().toAlignedRect());
-            return;
-        }
-        QGraphicsView::mouseMoveEvent(event);
-    }
-    void mouseReleaseEvent(QMouseEvent *event) override
-    {
-        if (event->button() == Qt::LeftButton && m_pressed) {
-            m_pressed = false;
-            if (m_band->isVisible()) {
-                m_band->hide();
-                const QRect rect = m_band->geometry();
-                if (rect.width() >= clickSlop && rect.height() >= clickSlop) {
-                    chart()->zoomIn(rect);
-                    if (zoomed)
-                        zoomed();
-                }
-                return;
-            }
-        } else if (event->button() == Qt::RightButton) {
-            chart()->zoomOut();
-            if (zoomed)
-                zoomed();
-            return;
-        }
-        QGraphicsView::mouseReleaseEvent(event);
-    }
-    void mouseDoubleClickEvent(QMouseEvent *event) override
-    {
-        QGraphicsView::mouseDoubleClickEvent(event);
-        if (doubleClicked)
-            doubleClicked();
-    }
-
-private:
-    static constexpr int clickSlop = 4; // px
-    QRubberBand *m_band;
-    QPoint m_origin;
-    bool m_pressed = false;
-};
-
-// "● new connection  ○ reused  ✕ failed  ── p50 pooled  ╌ p50 no-reuse", painted (not font glyphs, which
-// vary by platform) in the text colour: the shapes mean the same for every host.
-class KeyWidget : public QWidget
-{
-public:
-    explicit KeyWidget(QWidget *parent)
-        : QWidget(parent)
-    {
-        setSizePolicy(QSizePolicy::Maximum, QSizePolicy::Fixed);
-        setToolTip(
-            LatencyChart::tr("Filled: the request paid for a handshake (new connection, or waited for one).\n"
-                             "Hollow: it went out on a reused connection.\n"
-                             "Hollow square: Qt did not tell which; left out of the medians and the gain.\n"
-                             "Red cross: it failed.\n"
-                             "Lines: rolling median of the last %1 successful requests of a host, "
-                             "pooled (solid) and no-reuse (dashed).")
-                .arg(LatencyChart::medianOf));
-    }
-
-    QSize sizeHint() const override
-    {
-        int w = 0;
-        for (const Item &item : items())
-            w += glyphWidth(item.glyph) + 4 + fontMetrics().horizontalAdvance(item.text) + spacing;
-        return QSize(w - spacing, fontMetrics().height() + 2);
-    }
-
-protected:
-    void paintEvent(QPaintEvent *) override
-    {
-        QPainter p(this);
-        p.setRenderHint(QPainter::Antialiasing);
-        const QColor text = palette().color(QPalette::WindowText);
-        const qreal cy = height() / 2.0;
-        qreal x = 0;
-        for (const Item &item : items()) {
-            const int gw = glyphWidth(item.glyph);
-            const QRectF box(x + (gw - markerSize) / 2.0, cy - markerSize / 2.0, markerSize, markerSize);
-            switch (item.glyph) {
-            case Filled:
-                p.setPen(Qt::NoPen);
-                p.setBrush(text);
-                p.drawEllipse(box);
-                break;
-            case Hollow:
-                p.setPen(QPen(text, 1.5));
-                p.setBrush(Qt::NoBrush);
-                p.drawEllipse(box.adjusted(0.75, 0.75, -0.75, -0.75));
-                break;
-            case Square:
-                p.setPen(QPen(text, 1.5));
-                p.setBrush(Qt::NoBrush);
-                p.drawRect(box.adjusted(1.5, 1.5, -1.5, -1.5));
-                break;
-            case Cross:
-                p.setPen(QPen(errorColor(Theme::isDark(palette())), 2, Qt::SolidLine, Qt::RoundCap));
-                p.drawLine(box.topLeft() + QPointF(1, 1), box.bottomRight() - QPointF(1, 1));
-                p.drawLine(box.bottomLeft() + QPointF(1, -1), box.topRight() + QPointF(-1, 1));
-                break;
-            case Solid:
-            case Dashed:
-                p.setPen(QPen(text, 2, item.glyph == Solid ? Qt::SolidLine : Qt::DashLine, Qt::FlatCap));
-                p.drawLine(QPointF(x, cy), QPointF(x + gw, cy));
-                break;
-            }
-            x += gw + 4;
-            p.setPen(text);
-            const int tw = fontMetrics().horizontalAdvance(item.text);
-            p.drawText(QRectF(x, 0, tw, height()), Qt::AlignLeft | Qt::AlignVCenter, item.text);
-            x += tw + spacing;
-        }
-    }
-
-private:
-    enum Glyph { Filled, Hollow, Square, Cross, Solid, Dashed };
-    struct Item
-    {
-        Glyph glyph;
-        QString text;
-    };
-    static constexpr int spacing = 10;
-    static int glyphWidth(Glyph glyph) { return glyph == Solid || glyph == Dashed ? 16 : markerSize; }
-    static QList<Item> items()
-    {
-        return {{Filled, LatencyChart::tr("new connection")}, {Hollow, LatencyChart::tr("reused")},
-                {Square, LatencyChart::tr("unknown")},        {Cross, LatencyChart::tr("failed")},
-                {Solid, LatencyChart::tr("p50 pooled")},      {Dashed, LatencyChart::tr("p50 no-reuse")}};
-    }
-};
 
 } // namespace
 
@@ -535,7 +347,7 @@ void LatencyChart::styleHost(const HostSeries &hs)
     const QColor plot = pal.color(QPalette::Base);
 
     hs.handshake->setMarkerShape(QScatterSeries::MarkerShapeCircle);
-    hs.handshake->setMarkerSize(markerSize);
+    hs.handshake->setMarkerSize(KeyWidget::markerSize);
     // Hosts at the same distance draw on top of each other: see-through markers let both show.
     QColor seeThrough = colour;
     seeThrough.setAlphaF(0.75);
@@ -543,12 +355,12 @@ void LatencyChart::styleHost(const HostSeries &hs)
     hs.handshake->setPen(QPen(plot, 0.8)); // separates overlapping filled markers
 
     hs.reused->setMarkerShape(QScatterSeries::MarkerShapeCircle);
-    hs.reused->setMarkerSize(markerSize);
+    hs.reused->setMarkerSize(KeyWidget::markerSize);
     hs.reused->setBrush(Qt::NoBrush);
     hs.reused->setPen(QPen(seeThrough, 1.5));
 
     hs.unknown->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
-    hs.unknown->setMarkerSize(markerSize - 2);
+    hs.unknown->setMarkerSize(KeyWidget::markerSize - 2);
     hs.unknown->setBrush(Qt::NoBrush);
     hs.unknown->setPen(QPen(seeThrough, 1.5));
 
@@ -565,7 +377,7 @@ void LatencyChart::styleErrors()
     const bool dark = Theme::isDark(palette());
     m_errors->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
     m_errors->setMarkerSize(errorMarkerSize);
-    m_errors->setBrush(QBrush(crossImage(errorColor(dark))));
+    m_errors->setBrush(QBrush(crossImage(KeyWidget::errorColor(dark))));
     m_errors->setPen(QPen(Qt::transparent));
 }
 
@@ -977,7 +789,7 @@ QString LatencyChart::toolTipFor(const RequestSample &s) const
         const QString failure =
             s.error == NetError::HttpStatus ? QStringLiteral("HTTP %1").arg(s.httpStatus) : nameOf(s.error);
         html += QStringLiteral("<br><span style=\"color:%1\"><b>%2</b></span>")
-                    .arg(errorColor(Theme::isDark(pal)).name(),
+                    .arg(KeyWidget::errorColor(Theme::isDark(pal)).name(),
                          (tr("failed: %1").arg(failure)
                           + (s.errorText.isEmpty() ? QString() : QStringLiteral(" — ") + s.errorText))
                              .toHtmlEscaped());
