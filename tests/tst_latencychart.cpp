@@ -3,7 +3,9 @@
 
 #include "models/format.h"
 #include "models/latencylog.h"
+#include "models/latencyseries.h"
 
+#include "latencysamples.h"
 #include "printers.h"
 
 #include <QApplication>
@@ -24,89 +26,8 @@
 #include <algorithm>
 #include <map>
 #include <memory>
-#include <random>
 
 namespace {
-
-const qint64 now = 1'700'000'000'000; // the chart's clock in every test: no wall-clock time
-const QString hostA = QStringLiteral("127.0.0.1:40123");
-const QString hostB = QStringLiteral("127.0.0.1:40124");
-const QString hostC = QStringLiteral("api.example.test:443");
-
-RequestSample makeSample(quint64 id, const QString &host, ReuseMode arm, ConnectionKind kind, double total,
-                         qint64 startedAt)
-{
-    RequestSample s;
-    s.id = id;
-    s.exchange = host == hostA ? QStringLiteral("bitunix") : QStringLiteral("hyperliquid");
-    s.endpoint = QStringLiteral("tickers");
-    s.host = host;
-    s.method = "GET";
-    s.httpStatus = 200;
-    s.protocol = host == hostA ? HttpProtocol::Http2 : HttpProtocol::Http1;
-    s.reuse = arm;
-    s.connection = kind;
-    s.startedAtMsSinceEpoch = startedAt;
-    if (kind == ConnectionKind::New) {
-        s.connectStartMs = total * 0.05;
-        s.tlsDoneMs = total * 0.6;
-    }
-    s.requestSentMs = total * 0.62;
-    s.firstByteMs = total * 0.95;
-    s.finishedMs = total;
-    return s;
-}
-
-struct Scenario
-{
-    QList<RequestSample> all;
-    QList<RequestSample> inside; // what the chart must show: in the 5-minute window, not warm-ups
-};
-
-// Several hosts, both arms, every kind, some errors and warm-ups; start times unique, spread over the last
-// 295 s, plus samples before the window and after now.
-Scenario mixedScenario(int count, quint64 seed = 7)
-{
-    QRandomGenerator rng(seed);
-    Scenario sc;
-    const QStringList hosts {hostA, hostB, hostC};
-    const ConnectionKind kinds[] = {ConnectionKind::New,    ConnectionKind::Shared, ConnectionKind::Queued,
-                                    ConnectionKind::Reused, ConnectionKind::Reused, ConnectionKind::Reused,
-                                    ConnectionKind::Unknown};
-    QList<qint64> offsets;
-    for (int i = 0; i < count; ++i)
-        offsets << -1000 - qint64(i) * (294'000 / count); // unique, inside
-    std::shuffle(offsets.begin(), offsets.end(), std::mt19937(unsigned(seed)));
-    for (int i = 0; i < count; ++i) {
-        const QString host = hosts.at(i % 3);
-        const ReuseMode arm = rng.bounded(2) ? ReuseMode::Pooled : ReuseMode::NoReuse;
-        const ConnectionKind kind = arm == ReuseMode::NoReuse ? ConnectionKind::New : kinds[rng.bounded(7)];
-        const double base = kind == ConnectionKind::Reused ? 52 : 160;
-        RequestSample s = makeSample(quint64(i + 1), host, arm, kind, base + rng.bounded(40.0) + i * 1e-4,
-                                     now + offsets.at(i));
-        if (i % 20 == 3) {
-            s.error = NetError::Timeout;
-            s.httpStatus = 0;
-            s.finishedMs = 10'000 + i;
-        } else if (i % 31 == 5) {
-            s.error = NetError::HttpStatus;
-            s.httpStatus = 500;
-        }
-        if (i % 29 == 11)
-            s.warmUp = true;
-        sc.all << s;
-        if (!s.warmUp)
-            sc.inside << s;
-    }
-    // Outside the window: too old, and in the future.
-    for (int i = 0; i < 10; ++i) {
-        sc.all << makeSample(quint64(10'000 + i), hosts.at(i % 3), ReuseMode::Pooled, ConnectionKind::Reused,
-                             50, now - 301'000 - i * 5'000);
-        sc.all << makeSample(quint64(20'000 + i), hosts.at(i % 3), ReuseMode::Pooled, ConnectionKind::New,
-                             150, now + 60'000 + i);
-    }
-    return sc;
-}
 
 void fill(LatencyLog &log, const QList<RequestSample> &samples)
 {
@@ -125,38 +46,6 @@ QList<QPointF> sorted(QList<QPointF> points)
 QPointF pointOf(const RequestSample &s)
 {
     return QPointF(double(s.startedAtMsSinceEpoch), s.totalMs());
-}
-
-// Nearest-rank median of the last `n` successful requests of a known kind of a host and arm, in start order.
-QList<QPointF> bruteForceMedians(const QList<RequestSample> &inside, const QString &host, ReuseMode arm,
-                                 int n)
-{
-    QList<RequestSample> runs;
-    for (const RequestSample &s : inside) {
-        if (s.host == host && s.reuse == arm && s.ok() && s.connection != ConnectionKind::Unknown)
-            runs << s;
-    }
-    // Ties in arrival order (the log's order).
-    std::stable_sort(runs.begin(), runs.end(), [](const RequestSample &a, const RequestSample &b) {
-        return a.startedAtMsSinceEpoch < b.startedAtMsSinceEpoch;
-    });
-    QList<QPointF> line;
-    for (int i = 0; i < runs.size(); ++i) {
-        QList<double> last;
-        for (int j = std::max(0, i - n + 1); j <= i; ++j)
-            last << runs.at(j).totalMs();
-        std::sort(last.begin(), last.end());
-        // The smallest value that at least half of the values do not exceed.
-        double median = 0;
-        for (int k = 0; k < last.size(); ++k) {
-            if ((k + 1) * 2 >= last.size()) {
-                median = last.at(k);
-                break;
-            }
-        }
-        line << QPointF(double(runs.at(i).startedAtMsSinceEpoch), median);
-    }
-    return line;
 }
 
 std::unique_ptr<LatencyChart> makeChart(const LatencyLog *log, qint64 *clock = nullptr)
@@ -296,10 +185,10 @@ void TestLatencyChart::rollingMedians()
     chart->updateNow();
     for (const QString &host : {hostA, hostB, hostC}) {
         const QList<QPointF> pooled =
-            bruteForceMedians(sc.inside, host, ReuseMode::Pooled, LatencyChart::medianOf);
+            bruteForceMedians(sc.inside, host, ReuseMode::Pooled, LatencySeries::medianOf);
         const QList<QPointF> noReuse =
-            bruteForceMedians(sc.inside, host, ReuseMode::NoReuse, LatencyChart::medianOf);
-        QVERIFY(pooled.size() > LatencyChart::medianOf);
+            bruteForceMedians(sc.inside, host, ReuseMode::NoReuse, LatencySeries::medianOf);
+        QVERIFY(pooled.size() > LatencySeries::medianOf);
         QCOMPARE(chart->series(host, LatencyChart::Role::MedianPooled)->points(), pooled);
         QCOMPARE(chart->series(host, LatencyChart::Role::MedianNoReuse)->points(), noReuse);
         QVERIFY(qobject_cast<QLineSeries *>(chart->series(host, LatencyChart::Role::MedianPooled)));
@@ -489,7 +378,7 @@ void TestLatencyChart::capHoldsAt50000Samples()
         std::any_of(reusedA.cbegin(), reusedA.cend(), [&](const QPointF &p) { return p.y() == maxReused; }));
     // The median line keeps, per column, points of the exact rolling median.
     QList<RequestSample> inside = log.window(chart->rangeFromMs(), chart->rangeToMs());
-    const QList<QPointF> exact = bruteForceMedians(inside, hostA, ReuseMode::Pooled, LatencyChart::medianOf);
+    const QList<QPointF> exact = bruteForceMedians(inside, hostA, ReuseMode::Pooled, LatencySeries::medianOf);
     const QList<QPointF> line = chart->series(hostA, LatencyChart::Role::MedianPooled)->points();
     QVERIFY(line.size() > 10 && line.size() <= 300);
     for (const QPointF &p : line)

@@ -3,6 +3,8 @@
 #include "latencychart.h"
 #include "theme.h"
 
+#include "models/latencyseries.h"
+
 #include <QPainter>
 
 QColor KeyWidget::errorColor(bool dark)
@@ -21,7 +23,7 @@ KeyWidget::KeyWidget(QWidget *parent)
                          "Red cross: it failed.\n"
                          "Lines: rolling median of the last %1 successful requests of a host, "
                          "pooled (solid) and no-reuse (dashed).")
-            .arg(LatencyChart::medianOf));
+            .arg(LatencySeries::medianOf));
 }
 
 QSize KeyWidget::sizeHint() const

@@ -7,6 +7,7 @@
 
 #include "models/format.h"
 #include "models/latencylog.h"
+#include "models/latencyseries.h"
 
 #include <QChart>
 #include <QChartView>
@@ -67,57 +68,6 @@ QImage crossImage(const QColor &colour)
     p.drawLine(QPointF(m, m), QPointF(errorMarkerSize - m, errorMarkerSize - m));
     p.drawLine(QPointF(m, errorMarkerSize - m), QPointF(errorMarkerSize - m, m));
     return image;
-}
-
-// The smallest "nice" step (1, 2, 2.5 or 5 × 10^n) >= raw.
-double niceStep(double raw)
-{
-    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
-    for (double f : {1.0, 2.0, 2.5, 5.0, 10.0}) {
-        if (f * magnitude >= raw * (1 - 1e-12))
-            return f * magnitude;
-    }
-    return 10 * magnitude;
-}
-
-struct Pt
-{
-    double x;
-    double y;
-    int sample; // index into the window
-};
-
-bool byXThenY(const Pt &a, const Pt &b)
-{
-    return a.x < b.x || (a.x == b.x && a.y < b.y);
-}
-
-// At most 2 × columns points: the lowest and the highest of each column that has any.
-void decimate(std::vector<Pt> &points, qint64 fromMs, qint64 toMs, int columns)
-{
-    const double span = std::max<double>(1.0, double(toMs - fromMs));
-    std::vector<int> low(size_t(columns), -1);
-    std::vector<int> high(size_t(columns), -1);
-    for (int i = 0; i < int(points.size()); ++i) {
-        const Pt &pt = points[size_t(i)];
-        const int c = std::clamp(int((pt.x - double(fromMs)) / span * columns), 0, columns - 1);
-        int &lo = low[size_t(c)];
-        int &hi = high[size_t(c)];
-        if (lo < 0 || pt.y < points[size_t(lo)].y)
-            lo = i;
-        if (hi < 0 || pt.y > points[size_t(hi)].y)
-            hi = i;
-    }
-    std::vector<Pt> kept;
-    kept.reserve(size_t(2 * columns));
-    for (int c = 0; c < columns; ++c) {
-        if (low[size_t(c)] < 0)
-            continue;
-        kept.push_back(points[size_t(low[size_t(c)])]);
-        if (high[size_t(c)] != low[size_t(c)])
-            kept.push_back(points[size_t(high[size_t(c)])]);
-    }
-    points.swap(kept);
 }
 
 } // namespace
@@ -290,19 +240,18 @@ int LatencyChart::colourFor(const QString &exchange) const
     return colour;
 }
 
-int LatencyChart::hostIndex(const RequestSample &sample)
+int LatencyChart::hostIndex(const QString &host, const QString &exchange)
 {
-    const auto found = m_hostIndex.constFind(sample.host);
+    const auto found = m_hostIndex.constFind(host);
     if (found != m_hostIndex.cend())
         return *found;
 
     const int index = int(m_hosts.size());
-    const QString label =
-        sample.exchange.isEmpty() ? sample.host : QStringLiteral("%1 (%2)").arg(sample.exchange, sample.host);
-    m_hostLabel.insert(sample.host, label);
+    const QString label = exchange.isEmpty() ? host : QStringLiteral("%1 (%2)").arg(exchange, host);
+    m_hostLabel.insert(host, label);
     HostSeries hs;
-    hs.host = sample.host;
-    hs.colourIndex = colourFor(sample.exchange);
+    hs.host = host;
+    hs.colourIndex = colourFor(exchange);
     hs.handshake = new QScatterSeries();
     hs.handshake->setName(label);
     hs.reused = new QScatterSeries();
@@ -314,7 +263,7 @@ int LatencyChart::hostIndex(const RequestSample &sample)
     hs.medianNoReuse = new QLineSeries();
     hs.medianNoReuse->setName(label + tr(" p50 no-reuse"));
     m_hosts.append(hs);
-    m_hostIndex.insert(sample.host, index);
+    m_hostIndex.insert(host, index);
 
     // Stacking: every host's points, then the median lines over them (the comparison the chart exists for
     // must not drown in the points), errors on top. Series are re-added in that order (new hosts are rare).
@@ -551,7 +500,7 @@ void LatencyChart::setYRange(double minMs, double maxMs)
 {
     m_yMin = minMs;
     m_yMax = maxMs;
-    const double step = niceStep(std::max(1e-6, maxMs - minMs) / 4);
+    const double step = LatencySeries::niceStep(std::max(1e-6, maxMs - minMs) / 4);
     m_axisY->setRange(minMs, maxMs);
     // Ticks at multiples of a nice step, zoomed or not.
     m_axisY->setTickType(QValueAxis::TicksDynamic);
@@ -572,115 +521,33 @@ void LatencyChart::rebuild(qint64 fromMs, qint64 toMs)
     m_to = toMs;
 
     const QList<RequestSample> window = m_log ? m_log->window(fromMs, toMs) : QList<RequestSample>();
+    // The y range comes from the successful requests in view, unless a zoom chose it.
+    const std::optional<YRange> zoomedY =
+        m_userY ? std::optional<YRange>(YRange {m_yMin, m_yMax}) : std::nullopt;
+    LatencySeries reduced =
+        LatencySeries::compute(window, {fromMs, toMs, m_maxPoints, pixelColumns()}, zoomedY);
+    if (!m_userY)
+        setYRange(reduced.yRange.min, reduced.yRange.max);
+    m_aboveScale = reduced.aboveScale;
 
-    // y range: from the successful requests in view, unless a zoom chose it.
-    if (!m_userY) {
-        std::vector<double> totals;
-        totals.reserve(size_t(window.size()));
-        for (const RequestSample &s : window) {
-            if (!s.warmUp && s.ok())
-                totals.push_back(s.totalMs());
-        }
-        double top = 100;
-        if (!totals.empty()) {
-            const size_t rank = size_t(std::ceil(0.99 * double(totals.size()))); // nearest rank, 1-based
-            std::nth_element(totals.begin(), totals.begin() + long(rank - 1), totals.end());
-            const double target = std::max(1.0, totals[rank - 1] * 1.2);
-            const double step = niceStep(target / 4);
-            top = std::ceil(target / step - 1e-9) * step;
-        }
-        setYRange(0, top);
-    }
-    const double errorY = m_yMin + (m_yMax - m_yMin) * 0.97;
-
-    struct PerHost
-    {
-        std::vector<Pt> handshake, reused, unknown, pooled, noReuse;
-    };
-    std::vector<PerHost> perHost;
-    std::vector<Pt> errors;
-    m_aboveScale = 0;
-    for (int i = 0; i < window.size(); ++i) {
-        const RequestSample &s = window.at(i);
-        if (s.warmUp)
-            continue;
-        const int h = hostIndex(s);
+    // Hosts keep their series (and colour) for the widget's life; one that left the window shows nothing.
+    std::vector<HostPoints> perHost;
+    for (HostPoints &hp : reduced.hosts) {
+        const int h = hostIndex(hp.host, hp.exchange);
         if (int(perHost.size()) <= h)
             perHost.resize(size_t(h) + 1);
-        const double x = double(s.startedAtMsSinceEpoch);
-        const double y = s.totalMs();
-        if (!s.ok()) {
-            errors.push_back({x, std::min(y, errorY), i});
-            continue;
-        }
-        if (y > m_yMax)
-            ++m_aboveScale;
-        PerHost &ph = perHost[size_t(h)];
-        if (s.connection == ConnectionKind::Unknown) {
-            ph.unknown.push_back({x, y, i}); // as in the gain panel: in neither arm's median
-            continue;
-        }
-        (s.paidHandshake() ? ph.handshake : ph.reused).push_back({x, y, i});
-        if (s.reuse == ReuseMode::Pooled)
-            ph.pooled.push_back({x, y, i});
-        else if (s.reuse == ReuseMode::NoReuse)
-            ph.noReuse.push_back({x, y, i});
+        perHost[size_t(h)] = std::move(hp);
     }
     perHost.resize(size_t(m_hosts.size()));
-
-    const int columns = std::max(1, std::min(m_maxPoints / 2, pixelColumns()));
-
-    // Rolling medians: in start order (ties in arrival order), the nearest-rank p50 of the last `medianOf`.
-    // Over the cap, the line keeps the first and the last run of each column, and only those are computed.
-    const auto rollingMedian = [&](std::vector<Pt> &runs) {
-        std::stable_sort(runs.begin(), runs.end(), [](const Pt &a, const Pt &b) { return a.x < b.x; });
-        std::vector<size_t> at;
-        if (int(runs.size()) <= m_maxPoints) {
-            at.resize(runs.size());
-            std::iota(at.begin(), at.end(), size_t(0));
-        } else {
-            const double span = std::max<double>(1.0, double(toMs - fromMs));
-            int lastColumn = -1;
-            for (size_t i = 0; i < runs.size(); ++i) {
-                const int c = std::clamp(int((runs[i].x - double(fromMs)) / span * columns), 0, columns - 1);
-                const bool lastOfColumn = i + 1 == runs.size()
-                    || std::clamp(int((runs[i + 1].x - double(fromMs)) / span * columns), 0, columns - 1)
-                        != c;
-                if (c != lastColumn || lastOfColumn)
-                    at.push_back(i);
-                lastColumn = c;
-            }
-        }
-        std::vector<double> recent;
-        std::vector<Pt> line;
-        line.reserve(at.size());
-        for (size_t i : at) {
-            const size_t first = i + 1 >= size_t(medianOf) ? i + 1 - size_t(medianOf) : 0;
-            recent.assign(size_t(i - first + 1), 0.0);
-            for (size_t j = first; j <= i; ++j)
-                recent[j - first] = runs[j].y;
-            const size_t rank = (recent.size() + 1) / 2; // ceil(n / 2)
-            std::nth_element(recent.begin(), recent.begin() + long(rank - 1), recent.end());
-            line.push_back({runs[i].x, recent[rank - 1], runs[i].sample});
-        }
-        runs.swap(line);
-    };
 
     QHash<int, int> shownIndex; // window index -> m_shown index
     QList<RequestSample> shown;
     QHash<const QXYSeries *, Lookup> lookup;
-    const auto publish = [&](QXYSeries *series, std::vector<Pt> &points, bool sortByY) {
-        if (int(points.size()) > m_maxPoints)
-            decimate(points, fromMs, toMs, columns);
-        if (sortByY)
-            std::sort(points.begin(), points.end(), byXThenY);
-        else // a line: in time order
-            std::stable_sort(points.begin(), points.end(),
-                             [](const Pt &a, const Pt &b) { return a.x < b.x; });
+    const auto publish = [&](QXYSeries *series, const std::vector<ChartPoint> &points) {
         Lookup entry;
         entry.points.reserve(qsizetype(points.size()));
         entry.samples.reserve(qsizetype(points.size()));
-        for (const Pt &pt : points) {
+        for (const ChartPoint &pt : points) {
             entry.points.append(QPointF(pt.x, pt.y));
             auto found = shownIndex.constFind(pt.sample);
             if (found == shownIndex.cend()) {
@@ -694,16 +561,14 @@ void LatencyChart::rebuild(qint64 fromMs, qint64 toMs)
     };
 
     for (int h = 0; h < m_hosts.size(); ++h) {
-        PerHost &ph = perHost[size_t(h)];
-        rollingMedian(ph.pooled);
-        rollingMedian(ph.noReuse);
-        publish(m_hosts[h].handshake, ph.handshake, true);
-        publish(m_hosts[h].reused, ph.reused, true);
-        publish(m_hosts[h].unknown, ph.unknown, true);
-        publish(m_hosts[h].medianPooled, ph.pooled, false);
-        publish(m_hosts[h].medianNoReuse, ph.noReuse, false);
+        const HostPoints &hp = perHost[size_t(h)];
+        publish(m_hosts[h].handshake, hp.handshake);
+        publish(m_hosts[h].reused, hp.reused);
+        publish(m_hosts[h].unknown, hp.unknown);
+        publish(m_hosts[h].medianPooled, hp.medianPooled);
+        publish(m_hosts[h].medianNoReuse, hp.medianNoReuse);
     }
-    publish(m_errors, errors, true);
+    publish(m_errors, reduced.errors);
 
     m_shown = std::move(shown);
     m_lookup = std::move(lookup);
@@ -843,7 +708,7 @@ void LatencyChart::onHovered(QXYSeries *series, const QPointF &point, bool state
     showToolTip(
         tr("<b>%1</b><br>%2 arm: median of the last %3 successful requests <b>%4</b><br>up to %5")
             .arg(m_hostLabel.value(s.host, s.host).toHtmlEscaped(), nameOf(s.reuse))
-            .arg(medianOf)
+            .arg(LatencySeries::medianOf)
             .arg(formatMs(it->y()),
                  QDateTime::fromMSecsSinceEpoch(qint64(it->x())).toString(QStringLiteral("HH:mm:ss"))));
 }

@@ -31,35 +31,28 @@ class QXYSeries;
 QT_END_NAMESPACE
 
 // Every request of the last minutes as a point: x = when it started (local wall-clock time), y = its
-// total ms.
+// total ms. What is drawn (the points' roles, the median lines, the y scale, the decimation) is computed by
+// LatencySeries (app/models/latencyseries.h); this widget draws it and lets the trader point at it.
 //
 // What a point says:
 // - colour: the host (a fixed colour-blind-friendly palette, one colour per host in order of first
 //   appearance, kept for the widget's life);
-// - filled: the request paid for a handshake (new, shared-new or queued connection); hollow: it went out
-//   on a reused connection; a hollow square: Qt's signals did not tell which (left out of the medians, as
-//   the gain panel leaves it out of both arms); a red cross: it failed (drawn at min(total, 97 % of the
-//   axis), so a 10 s timeout stays visible without flattening the rest). Warm-ups are not API calls and are
-//   not drawn (as in LatencyLog's statistics);
+// - filled: the request paid for a handshake; hollow: it went out on a reused connection; a hollow square:
+//   Qt's signals did not tell which; a red cross: it failed;
 // - a line per host and reuse arm (pooled solid, no-reuse dashed), drawn over the points: the rolling
-//   median (nearest rank) of the last `medianOf` successful requests of a known kind of that host and arm, in
-//   start order, counted within the visible window, placed at the start time of the request that ends each
-//   run.
+//   median of the last LatencySeries::medianOf successful requests of a known kind of that host and arm.
 //
 // The legend has one entry per host (its colour); the meaning of the shapes is the same for every host,
 // so it is said once, in a small key in the header row (under it when the widget is narrow), instead of
 // four legend entries per host.
 //
-// y axis: 0 to the nearest-rank p99 of the visible successful requests x 1.2, rounded up to a nice step,
-// so one timeout does not squash the comparison; successful requests above it are counted in the header
-// ("2 above 480 ms").
+// y axis: LatencySeries' scale (p99 x 1.2, so one timeout does not squash the comparison); successful
+// requests above it are counted in the header ("2 above 480 ms").
 //
-// Cost is bounded whatever the request rate: a timer (at most 4 times a second, only while shown)
+// Cost is bounded whatever the request rate: a timer (at most every updateIntervalMs, only while shown)
 // rebuilds every series from LatencyLog::window() with one replace() per series, and only when the log
-// changed or the window moved by at least a pixel. A series that would hold more than
-// maxPointsPerSeries() is decimated to the lowest and the highest point of each pixel column (at most
-// maxPointsPerSeries() / 2 columns), so no column that had a point, an error in particular, goes blank;
-// a median line then keeps the first and last run of each column.
+// changed or the window moved by at least a pixel. No series holds more than maxPointsPerSeries(): the
+// reduction decimates per pixel column of the plot.
 //
 // Hover a point: a tooltip with the request's details and phases, and sampleHovered(). Click:
 // sampleClicked(). Drag a rectangle: zoom (the view pauses; right click zooms out). Double-click or the
@@ -73,7 +66,6 @@ public:
 
     static constexpr int defaultWindowSeconds = 300;
     static constexpr int defaultMaxPointsPerSeries = 2000;
-    static constexpr int medianOf = 20;
     // New points show within two seconds (the default share refreshes prices every two), in one redraw: the
     // chart is the costliest thing an idle window draws.
     static constexpr int updateIntervalMs = 2000;
@@ -160,7 +152,7 @@ private:
     void applyPalette();
     void styleHost(const HostSeries &hs);
     void styleErrors();
-    int hostIndex(const RequestSample &sample);
+    int hostIndex(const QString &host, const QString &exchange);
     // The palette index for a new host: its exchange's own colour if no host has it yet, else the first free.
     int colourFor(const QString &exchange) const;
     void attach(QXYSeries *series);
