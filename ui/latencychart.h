@@ -108,7 +108,6 @@ public:
     void setClock(std::function<qint64()> nowMsSinceEpoch); // default: QDateTime::currentMSecsSinceEpoch
     qint64 rangeFromMs() const { return m_from; } // the x range of the last rebuild
     qint64 rangeToMs() const { return m_to; }
-    double yMax() const { return m_yMax; }
     int rebuildCount() const { return m_rebuilds; }
     QString hoverText() const { return m_hoverText; } // the last tooltip shown
     QChartView *chartView() const { return m_view; }
