@@ -5,6 +5,7 @@
 #include "phasebar.h"
 #include "theme.h"
 
+#include "exchanges/marketdata.h"
 #include "models/format.h"
 #include "models/latencylog.h"
 #include "models/latencyseries.h"
@@ -227,14 +228,17 @@ void LatencyChart::attach(QXYSeries *series)
 // one.
 int LatencyChart::colourFor(const QString &exchange) const
 {
-    static const QStringList exchanges = {QStringLiteral("bitunix"), QStringLiteral("hyperliquid")};
     QSet<int> taken;
     for (const HostSeries &hs : m_hosts)
         taken.insert(hs.colourIndex);
-    const int preferred = int(exchanges.indexOf(exchange));
+    int preferred = -1;
+    for (Exchange e : allExchanges) {
+        if (nameOf(e) == exchange)
+            preferred = int(e);
+    }
     if (preferred >= 0 && !taken.contains(preferred))
         return preferred;
-    int colour = int(exchanges.size());
+    int colour = exchangeCount;
     while (taken.contains(colour))
         ++colour;
     return colour;
