@@ -90,14 +90,38 @@ void describe(QCommandLineParser &parser, const Options &options)
     options.addTo(parser);
 }
 
+// The options QGuiApplication and QApplication take out of argv themselves ("-style fusion", "--reverse").
+QStringList withoutQtOptions(int argc, char *argv[])
+{
+    static const QStringList withValue =
+        QStringLiteral(
+            "platform platformpluginpath platformtheme plugin qwindowgeometry qwindowicon qwindowtitle "
+            "session display geometry style stylesheet name title")
+            .split(QLatin1Char(' '));
+    static const QStringList flags =
+        QStringLiteral("reverse widgetcount nograb dograb sync").split(QLatin1Char(' '));
+    QStringList arguments {QString::fromLocal8Bit(argv[0])};
+    for (int i = 1; i < argc; ++i) {
+        const QString argument = QString::fromLocal8Bit(argv[i]);
+        QString name = argument.startsWith(QLatin1String("--")) ? argument.mid(2) : argument.mid(1);
+        if (!argument.startsWith(QLatin1Char('-')))
+            name.clear();
+        if (withValue.contains(name)) {
+            ++i; // and its value
+            continue;
+        }
+        if (flags.contains(name) || name.startsWith(QLatin1String("qmljsdebugger=")))
+            continue;
+        arguments.append(argument);
+    }
+    return arguments;
+}
+
 // Decided before any application object exists, from a first parse: the headless runs, the help, the version
 // and the errors about the command line need no display.
 bool isHeadless(QCommandLineParser &parser, const Options &options, int argc, char *argv[])
 {
-    QStringList arguments;
-    for (int i = 0; i < argc; ++i)
-        arguments.append(QString::fromLocal8Bit(argv[i]));
-    if (!parser.parse(arguments))
+    if (!parser.parse(withoutQtOptions(argc, argv)))
         return true;
     for (const char *name : {"help", "help-all", "version"}) {
         if (parser.isSet(QString::fromLatin1(name)))

@@ -378,6 +378,12 @@ void tst_OnceRunner::commandLine_data()
     // The window's path checks its options with the same rules as --once.
     QTest::newRow("window, bad rtt") << QStringList {"--rtt", "fast"} << true << 64 << QString()
                                      << QStringLiteral("exdash: --rtt must be");
+    // Qt's own options are left to QApplication, which takes them out of the command line.
+    QTest::newRow("window, Qt's options")
+        << QStringList {"-style", "fusion", "--reverse", "--rtt", "x"} << true << 64 << QString()
+        << QStringLiteral("exdash: --rtt must be");
+    QTest::newRow("window, Qt's platform") << QStringList {"-platform", "offscreen", "--rtt", "x"} << false
+                                           << 64 << QString() << QStringLiteral("exdash: --rtt must be");
     QTest::newRow("window, bad share") << QStringList {"--share", "500"} << true << 64 << QString()
                                        << QStringLiteral("exdash: --share must be");
 }

@@ -35,8 +35,8 @@ QT_END_NAMESPACE
 // LatencySeries (app/models/latencyseries.h); this widget draws it and lets the trader point at it.
 //
 // What a point says:
-// - colour: the host (a fixed colour-blind-friendly palette, one colour per host in order of first
-//   appearance, kept for the widget's life);
+// - colour: the host (a fixed colour-blind-friendly palette: each exchange's first host gets the exchange's
+//   own colour, any other host the next free one; kept for the widget's life);
 // - filled: the request paid for a handshake; hollow: it went out on a reused connection; a hollow square:
 //   Qt's signals did not tell which; a red cross: it failed;
 // - a line per host and reuse arm (pooled solid, no-reuse dashed), drawn over the points: the rolling

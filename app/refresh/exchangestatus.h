@@ -7,8 +7,7 @@
 #include <QString>
 
 // What exdash says about one exchange's feeds at one moment: the status bar's health and the positions
-// table's empty state read it, and alerts can. Built from FeedStatus values alone; widgets only lay its text
-// out.
+// table's empty state. Built from FeedStatus values alone; widgets only lay its text out.
 class ExchangeStatus
 {
     Q_DECLARE_TR_FUNCTIONS(ExchangeStatus)
@@ -26,11 +25,7 @@ public:
     static ExchangeStatus from(Exchange exchange, const FeedStatus *feeds, const int *cadenceMs,
                                qint64 nowMs);
 
-    Exchange exchange() const { return m_exchange; }
     Health health() const { return m_health; }
-    QString error() const { return m_error; } // the first failing data kind's message; empty: none
-    qint64 staleAgeMs() const { return m_staleAgeMs; } // the stalest data kind's age; -1: none stale
-    bool publicOnly() const { return m_publicOnly; } // no credentials: private data is not fetched
 
     // "HL stale 12 s:", "BX ok 1.4 s": the figures, kept whole in the status bar.
     QString figures() const;
@@ -42,10 +37,10 @@ public:
 private:
     Exchange m_exchange = Exchange::Bitunix;
     Health m_health = Health::Connecting;
-    QString m_error;
-    qint64 m_staleAgeMs = -1;
+    QString m_error; // the first failing data kind's message; empty: none
+    qint64 m_staleAgeMs = -1; // the stalest data kind's age; -1: none stale
     qint64 m_sinceNewestMs = -1;
-    bool m_publicOnly = false;
+    bool m_publicOnly = false; // no credentials: private data is not fetched
     FeedStatus m_positions;
     qint64 m_nowMs = 0;
 };

@@ -4,9 +4,7 @@
 #include "refresh/demoexchanges.h"
 
 #include <QObject>
-#include <QSslCertificate>
 #include <QThread>
-#include <QUrl>
 
 #include <ctime>
 
@@ -23,7 +21,7 @@ public:
     bool start(const ExsimOptions &options, QString *error = nullptr);
     DemoEndpoints endpoints() const override { return m_endpoints; }
 
-    // Thread-safe; take effect for what is read from now on.
+    // Thread-safe; take effect for what is sent from now on.
     void setRttMs(double ms) override;
     void setFault(SimExchange exchange, const Fault &fault);
 
