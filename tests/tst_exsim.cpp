@@ -2,6 +2,7 @@
 #include "net/httpclient.h"
 #include "printers.h"
 #include "sim/exsim.h"
+#include "sim/exsimprocess.h"
 #include "sim/httpsserver.h"
 #include "sim/wanlink.h"
 
@@ -40,6 +41,9 @@ private slots:
     void curlSeesReuseAndHttp2();
     void commandLine();
     void takenPortIsAClearError();
+    void processStarter();
+    void processStarterSaysWhatWentWrong_data();
+    void processStarterSaysWhatWentWrong();
 
 private:
     struct Fixture
@@ -478,6 +482,17 @@ void tst_Exsim::commandLine()
     control.body = "none";
     QCOMPARE(call(&client, control).sample.httpStatus, 200);
     QCOMPARE(call(&client, info).sample.httpStatus, 200);
+    // And the round trip, from standard input.
+    exsim.write("rtt 5\nrtt fast\n");
+    QByteArray said;
+    QVERIFY2(QTest::qWaitFor(
+                 [&] {
+                     said += exsim.readAllStandardError();
+                     return said.contains("exsim: rtt 5 ms")
+                         && said.contains("not a command (rtt MS): rtt fast");
+                 },
+                 20'000),
+             said.constData());
 
     exsim.terminate();
     QVERIFY(exsim.waitForFinished(10'000));
@@ -498,6 +513,51 @@ void tst_Exsim::takenPortIsAClearError()
     QVERIFY2(error.contains(QStringLiteral("cannot listen on 127.0.0.1:%1").arg(squatter.serverPort())),
              qPrintable(error));
     QVERIFY(exsim.readAllStandardOutput().isEmpty());
+}
+
+void tst_Exsim::processStarter()
+{
+    DemoConfig config;
+    config.rttMs = 0;
+    QString error;
+    const std::unique_ptr<DemoExchanges> exsim =
+        exsimProcessStarter(QStringLiteral(EXSIM_BINARY))(config, &error);
+    QVERIFY2(exsim, qPrintable(error));
+    const DemoEndpoints endpoints = exsim->endpoints();
+    QVERIFY(!endpoints.ca.isNull());
+    QVERIFY(!endpoints.bitunixApiSecret.isEmpty());
+    QCOMPARE(exsim->cpuMs(), 0.0); // another process's CPU is never this one's
+    HttpClient client;
+    client.setCaCertificates(endpoints.hyperliquid, {endpoints.ca});
+    HttpRequest info;
+    info.method = "POST";
+    info.url = endpoints.hyperliquid.resolved(QUrl(QStringLiteral("/info")));
+    info.headers = {{"Content-Type", "application/json"}};
+    info.body = R"({"type":"allMids"})";
+    QCOMPARE(call(&client, info).sample.httpStatus, 200);
+    exsim->setRttMs(1);
+    QCOMPARE(call(&client, info).sample.httpStatus, 200);
+}
+
+void tst_Exsim::processStarterSaysWhatWentWrong_data()
+{
+    QTest::addColumn<QString>("binary");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("missing") << QStringLiteral("/nonexistent/exsim")
+                             << QStringLiteral("(/nonexistent/exsim)");
+    QTest::newRow("exits at once") << QStringLiteral("/bin/false")
+                                   << QStringLiteral("exited with code 1 before printing its endpoints");
+    QTest::newRow("says something else")
+        << QStringLiteral("/bin/echo") << QStringLiteral("its first line is not the description");
+}
+
+void tst_Exsim::processStarterSaysWhatWentWrong()
+{
+    QFETCH(QString, binary);
+    QFETCH(QString, message);
+    QString error;
+    QVERIFY(!exsimProcessStarter(binary)(DemoConfig(), &error));
+    QVERIFY2(error.startsWith(QLatin1String("exsim (")) && error.contains(message), qPrintable(error));
 }
 
 QTEST_GUILESS_MAIN(tst_Exsim)

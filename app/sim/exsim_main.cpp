@@ -11,6 +11,8 @@
 
 #include <csignal>
 #include <cstdio>
+#include <fcntl.h>
+#include <memory>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -45,7 +47,7 @@ int main(int argc, char *argv[])
         "past 1200 weight per minute, Bitunix code 10006 past 10 requests per second per endpoint "
         "(--no-rate-limits turns them off, for benchmarks that send as fast as they can).\n"
         "Prints one JSON line (base URLs, CA file, demo credentials and address, whether rate limits are "
-        "enforced), then serves until killed."));
+        "enforced), then serves until killed. A line \"rtt MS\" on its standard input sets the round trip."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption rtt(QStringLiteral("rtt"),
@@ -149,6 +151,33 @@ int main(int argc, char *argv[])
     QObject::connect(&notifier, &QSocketNotifier::activated, &app, &QCoreApplication::quit);
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
+
+    // Commands on standard input, one a line, from whoever started it: "rtt MS" sets the round trip.
+    std::unique_ptr<QSocketNotifier> commands;
+    QByteArray pendingInput;
+    if (::fcntl(STDIN_FILENO, F_GETFD) != -1) {
+        commands = std::make_unique<QSocketNotifier>(STDIN_FILENO, QSocketNotifier::Read);
+        QObject::connect(commands.get(), &QSocketNotifier::activated, &app, [&] {
+            char buffer[256];
+            const ssize_t n = ::read(STDIN_FILENO, buffer, sizeof buffer);
+            if (n <= 0) { // end of input: nobody will send more
+                commands->setEnabled(false);
+                return;
+            }
+            pendingInput.append(buffer, n);
+            for (qsizetype end; (end = pendingInput.indexOf('\n')) >= 0; pendingInput.remove(0, end + 1)) {
+                const QList<QByteArray> words = pendingInput.left(end).simplified().split(' ');
+                bool ok = false;
+                const double ms = words.value(1).toDouble(&ok);
+                if (words.value(0) == "rtt" && ok && ms >= 0 && ms <= 10'000) {
+                    exsim.setRttMs(ms);
+                    std::fprintf(stderr, "exsim: rtt %g ms\n", ms);
+                } else
+                    std::fprintf(stderr, "exsim: not a command (rtt MS): %s\n",
+                                 pendingInput.left(end).constData());
+            }
+        });
+    }
 
     QJsonObject description = exsim.describe(caFile.fileName());
     description.insert(QStringLiteral("rateLimits"), options.enforceRateLimits);
