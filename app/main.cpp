@@ -5,17 +5,22 @@
 #include "cli/oncerunner.h"
 #include "config/credentialstore.h"
 #include "config/settings.h"
+#include "sim/exsimprocess.h"
 #include "sim/exsimthread.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QElapsedTimer>
 #include <QEventLoop>
+#include <QFileInfo>
 #include <QIcon>
 #include <QJsonDocument>
 #include <QTimer>
 
+#include <cmath>
 #include <cstdio>
 #include <memory>
+#include <unistd.h>
 
 namespace {
 
@@ -30,6 +35,15 @@ struct Options
     QCommandLineOption cycles {QStringLiteral("cycles"),
                                QStringLiteral("With --bench: refresh cycles (default 30)."),
                                QStringLiteral("n"), QStringLiteral("30")};
+    QCommandLineOption concurrency {
+        QStringLiteral("concurrency"),
+        QStringLiteral("With --bench: 1 sends one data kind at a time, as a script with one pooled client "
+                       "does (default: each cycle's calls together, as the window does)."),
+        QStringLiteral("n")};
+    QCommandLineOption inProcess {
+        QStringLiteral("in-process"),
+        QStringLiteral("With --bench in demo mode: run exsim inside exdash (its thread's CPU subtracted) "
+                       "instead of as the separate exsim process beside the exdash executable.")};
     QCommandLineOption json {QStringLiteral("json"),
                              QStringLiteral("With --once or --bench: print one JSON document.")};
     QCommandLineOption demo {QStringLiteral("demo"),
@@ -69,6 +83,10 @@ struct Options
         QStringLiteral("full-market"),
         QStringLiteral("Demo and --bench: exsim lists as many markets as the real exchanges (over 220 and "
                        "400).")};
+    QCommandLineOption startupReport {
+        QStringLiteral("startup-report"),
+        QStringLiteral("Open the window, print how long it took to show it and to complete the first refresh "
+                       "(JSON), exit.")};
     QCommandLineOption palette {QStringLiteral("palette"),
                                 QStringLiteral("system, light or dark (default: as chosen in View > Theme)."),
                                 QStringLiteral("name")};
@@ -76,7 +94,8 @@ struct Options
     void addTo(QCommandLineParser &parser) const
     {
         parser.addOptions({once, bench, cycles, json, demo, bitunixUrl, hyperliquidUrl, caFile, address, rtt,
-                           reuse, share, fullMarket, screenshot, after, palette});
+                           reuse, share, fullMarket, screenshot, after, palette, concurrency, inProcess,
+                           startupReport});
     }
 };
 
@@ -216,16 +235,36 @@ void setUpApplication()
     QCoreApplication::setApplicationVersion(QStringLiteral(EXDASH_VERSION));
 }
 
-int runBench(const QCommandLineParser &parser, const Options &o, const SessionConfig &config)
+int runBench(const QCommandLineParser &parser, const Options &o, SessionConfig config)
 {
     bool ok = false;
     const int cycles = parser.value(o.cycles).toInt(&ok);
     if (!ok || cycles < 1 || cycles > 10'000'000)
         return fail(QStringLiteral("--cycles must be a whole number from 1"));
+    BenchOptions options;
+    options.cycles = cycles;
+    if (parser.isSet(o.concurrency)) {
+        if (parser.value(o.concurrency) != QLatin1String("1"))
+            return fail(QStringLiteral("--concurrency takes 1 (without it, each cycle's calls go together)"));
+        if (!config.demo)
+            return fail(
+                QStringLiteral("--concurrency 1 runs against exsim only (nothing paces it to a rate limit)"));
+        options.sequential = true;
+    }
+    if (config.demo && !parser.isSet(o.inProcess)) {
+        const QString exsim = QCoreApplication::applicationDirPath() + QStringLiteral("/exsim");
+        if (!QFileInfo(exsim).isExecutable())
+            return fail(QStringLiteral("no exsim executable at %1 (--in-process runs exsim inside exdash)")
+                            .arg(exsim));
+        options.startDemo = exsimProcessStarter(exsim);
+        options.exsimLabel = QStringLiteral("process");
+    }
+    if (!config.demo)
+        config.bitunix = loadCredentials();
     const bool json = parser.isSet(o.json);
     BenchRunner runner;
     QJsonObject document;
-    const int code = runner.run(config, cycles, &document, [json](int done, int total) {
+    const int code = runner.run(config, options, &document, [json](int done, int total) {
         if (json)
             return;
         constexpr int width = 40;
@@ -250,10 +289,10 @@ int runHeadless(const QCommandLineParser &parser, const Options &o)
     QString error;
     if (!makeConfig(parser, o, &config, &error))
         return fail(error);
-    if (!config.demo)
-        config.bitunix = loadCredentials();
     if (parser.isSet(o.bench))
         return runBench(parser, o, config);
+    if (!config.demo)
+        config.bitunix = loadCredentials();
     OnceRunner runner;
     QJsonObject document;
     const int code = runner.run(config, &document);
@@ -262,6 +301,60 @@ int runHeadless(const QCommandLineParser &parser, const Options &o)
     else
         std::printf("%s", qPrintable(OnceRunner::summary(document)));
     return code;
+}
+
+// How long this process has run, from the kernel's record of its start (clock ticks, 10 ms on Linux): what
+// no timer started in main() can see, the loading of the libraries included.
+double processAgeMs()
+{
+    QFile stat(QStringLiteral("/proc/self/stat"));
+    QFile uptime(QStringLiteral("/proc/uptime"));
+    if (!stat.open(QIODevice::ReadOnly) || !uptime.open(QIODevice::ReadOnly))
+        return std::nan("");
+    // Field 22, counted after the ")" that ends the command name (which may hold spaces).
+    const QByteArray line = stat.readAll();
+    const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+    const double startedS = fields.value(19).toDouble() / double(sysconf(_SC_CLK_TCK));
+    const double nowS = uptime.readAll().split(' ').value(0).toDouble();
+    return (nowS - startedS) * 1000;
+}
+
+// --startup-report: the launch to the first paint of the window, the session's start (in demo mode, the
+// simulator's), and the first requests to the first complete refresh (every data kind of both exchanges), as
+// one JSON line. The first requests go out at the end of the session's start.
+void reportStartup(MainWindow *window, const QElapsedTimer &sinceRequests, const double *sessionStartMs,
+                   const SessionConfig &config)
+{
+    const auto rounded = [](double ms) {
+        return std::round(ms * 10) / 10;
+    };
+    struct FirstPaint : QObject
+    {
+        double launchToPaintMs = std::nan("");
+        bool eventFilter(QObject *, QEvent *event) override
+        {
+            if (event->type() == QEvent::Paint && std::isnan(launchToPaintMs))
+                launchToPaintMs = processAgeMs();
+            return false;
+        }
+    };
+    auto *firstPaint = new FirstPaint;
+    firstPaint->setParent(window);
+    window->installEventFilter(firstPaint);
+    QObject::connect(window, &MainWindow::firstRefreshCompleted, window, [=, &sinceRequests] {
+        const double refreshMs = double(sinceRequests.nsecsElapsed()) / 1e6 - *sessionStartMs;
+        const QJsonObject report {
+            {QStringLiteral("mode"), config.demo ? QStringLiteral("demo") : QStringLiteral("live")},
+            {QStringLiteral("rttMs"),
+             config.demo ? QJsonValue(config.exsim.rttMs) : QJsonValue(QJsonValue::Null)},
+            {QStringLiteral("launchToFirstPaintMs"), rounded(firstPaint->launchToPaintMs)},
+            {QStringLiteral("sessionStartMs"), rounded(*sessionStartMs)},
+            {QStringLiteral("requestsToFirstRefreshMs"), rounded(refreshMs)},
+            {QStringLiteral("launchToFirstRefreshMs"), rounded(processAgeMs())}};
+        std::printf("%s\n", QJsonDocument(report).toJson(QJsonDocument::Compact).constData());
+        std::fflush(stdout);
+        QApplication::quit();
+    });
 }
 
 int runWindow(const QCommandLineParser &parser, const Options &o)
@@ -278,10 +371,16 @@ int runWindow(const QCommandLineParser &parser, const Options &o)
     CredentialStore credentials;
     MainWindow window(&settings, &credentials, config, exsimStarter());
     window.show();
+    QElapsedTimer sinceRequests;
+    double sessionStartMs = 0;
+    if (parser.isSet(o.startupReport))
+        reportStartup(&window, sinceRequests, &sessionStartMs, config);
+    sinceRequests.start();
     if (!window.start(&error)) {
         std::fprintf(stderr, "exdash: %s\n", qPrintable(error));
         return 1;
     }
+    sessionStartMs = double(sinceRequests.nsecsElapsed()) / 1e6;
     if (parser.isSet(o.screenshot)) {
         // After the first full refresh, plus time for the chart to fill (both arms with --reuse interleaved).
         const QString file = parser.value(o.screenshot);

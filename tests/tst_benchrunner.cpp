@@ -16,6 +16,7 @@ class tst_BenchRunner : public QObject
 private slots:
     void interleavedInProcess();
     void oneArm();
+    void concurrencyOne();
     void executableJson();
     void executableTableAndBadArguments();
 
@@ -28,7 +29,8 @@ namespace {
 
 const QStringList modeFields = {"requests",      "newConnections", "callP50Ms",      "callP95Ms",
                                 "callFirstMs",   "cycleP50Ms",     "cycleP95Ms",     "cpuMsPerRequest",
-                                "serverChecked", "misclassified",  "notOpenedForIt", "unknownKind"};
+                                "serverChecked", "misclassified",  "notOpenedForIt", "unknownKind",
+                                "maxConcurrent"};
 
 void verifyMode(const QJsonObject &mode)
 {
@@ -42,6 +44,22 @@ void verifyMode(const QJsonObject &mode)
     QVERIFY(mode.value("callP50Ms").toDouble() <= mode.value("callP95Ms").toDouble());
     QVERIFY(mode.value("cycleP50Ms").toDouble() <= mode.value("cycleP95Ms").toDouble());
     QVERIFY(mode.value("cpuMsPerRequest").toDouble() >= 0);
+    QVERIFY(mode.value("maxConcurrent").toInt() >= 1);
+    // Every successful call in one endpoint's row, each row named "exchange endpoint".
+    const QJsonObject endpoints = mode.value("endpoints").toObject();
+    int calls = 0;
+    for (const QString &endpoint : endpoints.keys()) {
+        QVERIFY2(endpoint.startsWith("bitunix ") || endpoint.startsWith("hyperliquid "),
+                 qPrintable(endpoint));
+        const QJsonObject row = endpoints.value(endpoint).toObject();
+        QVERIFY(row.value("callP50Ms").toDouble() <= row.value("callP95Ms").toDouble());
+        calls += row.value("requests").toInt();
+    }
+    QCOMPARE(calls, mode.value("requests").toInt());
+    for (const char *endpoint : {"bitunix tickers", "bitunix funding_rate", "bitunix positions",
+                                 "bitunix account", "hyperliquid allMids", "hyperliquid metaAndAssetCtxs",
+                                 "hyperliquid clearinghouseState", "hyperliquid spotClearinghouseState"})
+        QVERIFY2(endpoints.contains(QLatin1String(endpoint)), endpoint);
 }
 
 } // namespace
@@ -62,7 +80,9 @@ void tst_BenchRunner::interleavedInProcess()
     BenchRunner runner;
     QJsonObject document;
     QList<int> progress;
-    QCOMPARE(runner.run(config, 4, &document,
+    BenchOptions options;
+    options.cycles = 4;
+    QCOMPARE(runner.run(config, options, &document,
                         [&progress](int done, int total) {
                             QCOMPARE(total, 4);
                             progress.append(done);
@@ -106,13 +126,47 @@ void tst_BenchRunner::oneArm()
     config.reuse = ReuseMode::NoReuse;
     BenchRunner runner;
     QJsonObject document;
-    QCOMPARE(runner.run(config, 2, &document), 0);
+    BenchOptions options;
+    options.cycles = 2;
+    QCOMPARE(runner.run(config, options, &document), 0);
     const QJsonObject modes = document.value("modes").toObject();
     QCOMPARE(modes.keys(), QStringList {"no-reuse"});
     QVERIFY(document.value("gain").isNull()); // nothing to compare with
     const QString table = BenchRunner::table(document);
     QVERIFY2(table.contains("no-reuse") && table.contains("new connections"), qPrintable(table));
     QVERIFY(!table.contains("faster"));
+}
+
+void tst_BenchRunner::concurrencyOne()
+{
+    SessionConfig config;
+    config.exsim.rttMs = 0;
+    config.reuse = ReuseMode::Interleaved;
+    BenchOptions options;
+    options.cycles = 4;
+    options.sequential = true;
+    BenchRunner runner;
+    QJsonObject document;
+    QCOMPARE(runner.run(config, options, &document), 0);
+    QCOMPARE(document.value("concurrency").toInt(), 1);
+    QCOMPARE(document.value("exsim").toString(), QStringLiteral("in-process"));
+    const QJsonObject modes = document.value("modes").toObject();
+    const QJsonObject pooled = modes.value("pooled").toObject();
+    const QJsonObject noReuse = modes.value("no-reuse").toObject();
+    verifyMode(pooled);
+    verifyMode(noReuse);
+    QCOMPARE(pooled.value("cycles").toInt(), 2);
+    QCOMPARE(noReuse.value("cycles").toInt(), 2);
+    // One data kind at a time: each request alone in flight, but for the first cycle's Bitunix precision,
+    // which goes out beside the first tickers.
+    const bool pooledFirst = pooled.value("endpoints").toObject().contains("bitunix trading_pairs");
+    QCOMPARE(pooledFirst, !noReuse.value("endpoints").toObject().contains("bitunix trading_pairs"));
+    QVERIFY((pooledFirst ? pooled : noReuse).value("maxConcurrent").toInt() <= 2);
+    QCOMPARE((pooledFirst ? noReuse : pooled).value("maxConcurrent").toInt(), 1);
+    // Without exsim nothing paces it to a rate limit: refused.
+    config.demo = false;
+    QCOMPARE(runner.run(config, options, &document), 64);
+    QVERIFY(document.value("error").toString().contains("exsim only"));
 }
 
 void tst_BenchRunner::executableJson()
@@ -134,6 +188,8 @@ void tst_BenchRunner::executableJson()
     for (const char *key : {"rttMs", "cycles", "modes", "gain"})
         QVERIFY2(document.contains(key), key);
     QCOMPARE(document.value("cycles").toInt(), 3);
+    QCOMPARE(document.value("exsim").toString(), QStringLiteral("process")); // the exsim beside exdash
+    QCOMPARE(document.value("concurrency").toString(), QStringLiteral("refresh cycle"));
     const QJsonObject modes = document.value("modes").toObject();
     verifyMode(modes.value("pooled").toObject());
     verifyMode(modes.value("no-reuse").toObject());
@@ -157,7 +213,8 @@ void tst_BenchRunner::executableTableAndBadArguments()
 
     for (const QStringList &arguments :
          {QStringList {"--bench", "--cycles", "0"}, QStringList {"--bench", "--cycles", "many"},
-          QStringList {"--bench", "--reuse", "sometimes"}}) {
+          QStringList {"--bench", "--reuse", "sometimes"}, QStringList {"--bench", "--concurrency", "2"},
+          QStringList {"--bench", "--concurrency", "1", "--bitunix-url", "https://x.invalid"}}) {
         QProcess bad;
         bad.setProcessEnvironment(processEnvironment());
         QSignalSpy badFinished(&bad, &QProcess::finished);

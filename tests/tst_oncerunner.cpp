@@ -35,6 +35,7 @@ private slots:
     void executableRejectsBadArguments();
     void commandLine_data();
     void commandLine();
+    void startupReport();
 
 private:
     static QSet<QString> endpoints(const QJsonArray &requests, const QString &exchange);
@@ -412,6 +413,28 @@ void tst_OnceRunner::commandLine()
     QVERIFY2(exdash.exitCode() == exitCode, qPrintable(out + err));
     QVERIFY2(out.contains(stdoutPart), qPrintable(out));
     QVERIFY2(err.contains(stderrPart), qPrintable(err));
+}
+
+// The window opens, completes its first refresh, says how long each part took, and exits by itself.
+void tst_OnceRunner::startupReport()
+{
+    QProcess exdash;
+    exdash.setProcessEnvironment(processEnvironment());
+    QSignalSpy finished(&exdash, &QProcess::finished);
+    exdash.start(QStringLiteral(EXDASH_BINARY),
+                 {QStringLiteral("--startup-report"), QStringLiteral("--rtt"), QStringLiteral("0")});
+    QVERIFY(finished.wait(60'000));
+    const QByteArray out = exdash.readAllStandardOutput();
+    QCOMPARE(exdash.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(exdash.exitCode() == 0, (out + exdash.readAllStandardError()).constData());
+    const QJsonObject report = QJsonDocument::fromJson(out).object();
+    QCOMPARE(report.value("mode").toString(), QStringLiteral("demo"));
+    QCOMPARE(report.value("rttMs").toDouble(-1), 0.0);
+    for (const char *key :
+         {"launchToFirstPaintMs", "sessionStartMs", "requestsToFirstRefreshMs", "launchToFirstRefreshMs"}) {
+        QVERIFY2(report.value(QLatin1String(key)).isDouble(), key);
+        QVERIFY2(report.value(QLatin1String(key)).toDouble() >= 0, key);
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_OnceRunner)

@@ -13,6 +13,7 @@
 #include <QTextStream>
 #include <QTimer>
 
+#include <algorithm>
 #include <cmath>
 #include <ctime>
 #include <map>
@@ -66,6 +67,8 @@ struct Arm
     int misclassified = 0;
     int notOpenedForIt = 0;
     int unknownKind = 0;
+    std::map<QString, std::vector<double>> callMsByEndpoint; // "bitunix tickers": successful calls' total ms
+    std::vector<std::pair<qint64, qint64>> intervalsNs; // each request's start and finish, steady clock
     double firstCallMs = std::nan("");
     std::vector<double> cycleMs;
     double cpuMs = 0;
@@ -101,22 +104,43 @@ QJsonObject gainReportCost(const LatencyLog &run)
             {QStringLiteral("computeMs"), json(nearestRank(ms, 50))}};
 }
 
+// The most requests that were in flight at one moment.
+int maxConcurrent(std::vector<std::pair<qint64, qint64>> intervals)
+{
+    std::vector<std::pair<qint64, int>> events; // a finish sorts before a start at the same instant
+    for (const auto &[start, finish] : intervals) {
+        events.push_back({start, +1});
+        events.push_back({finish, -1});
+    }
+    std::sort(events.begin(), events.end());
+    int now = 0;
+    int most = 0;
+    for (const auto &[at, step] : events)
+        most = std::max(most, now += step);
+    return most;
+}
+
 } // namespace
 
 BenchRunner::BenchRunner(QObject *parent)
     : QObject(parent)
 { }
 
-int BenchRunner::run(const SessionConfig &requested, int cycles, QJsonObject *document,
+int BenchRunner::run(const SessionConfig &requested, const BenchOptions &options, QJsonObject *document,
                      const Progress &progress)
 {
-    // Against the in-process exsim, cycles go back to back: they measure the transport, not politeness, so
-    // neither side holds to a rate limit. Live, each cycle waits until it fits the budgets, and that wait is
-    // not part of the cycle.
+    const int cycles = options.cycles;
+    // Against exsim, cycles go back to back: they measure the transport, not politeness, so neither side
+    // holds to a rate limit. Live, each cycle waits until it fits the budgets, and that wait is not part of
+    // the cycle.
     SessionConfig config = requested;
     if (config.demo)
         config.exsim.enforceRateLimits = false;
-    Session session(exsimStarter());
+    if (options.sequential && !config.demo) {
+        *document = {{QStringLiteral("error"), QStringLiteral("concurrency 1 runs against exsim only")}};
+        return 64;
+    }
+    Session session(options.startDemo ? options.startDemo : exsimStarter());
     QString error;
     if (!session.start(config, &error)) {
         *document = {{QStringLiteral("error"), error}};
@@ -139,6 +163,7 @@ int BenchRunner::run(const SessionConfig &requested, int cycles, QJsonObject *do
             return;
         Arm &arm = arms[s.reuse];
         ++arm.requests;
+        arm.intervalsNs.push_back({s.startedAtSteadyNs, s.startedAtSteadyNs + qint64(s.finishedMs * 1e6)});
         arm.newConnections += s.connectionsOpened;
         arm.unknownKind += s.connection == ConnectionKind::Unknown ? 1 : 0;
         const TruthCheck check = checkAgainstServer(s);
@@ -159,6 +184,7 @@ int BenchRunner::run(const SessionConfig &requested, int cycles, QJsonObject *do
         }
         if (std::isnan(arm.firstCallMs))
             arm.firstCallMs = s.totalMs();
+        arm.callMsByEndpoint[s.exchange + QLatin1Char(' ') + s.endpoint].push_back(s.totalMs());
     });
 
     QEventLoop loop;
@@ -178,10 +204,29 @@ int BenchRunner::run(const SessionConfig &requested, int cycles, QJsonObject *do
     int logFullAtCycle = -1;
     QJsonArray rss {residentKb()};
 
+    // Concurrency 1: every data kind of every exchange, each fetch once the last one has answered.
+    QList<std::pair<ExchangeClient *, DataKind>> sequence;
+    for (ExchangeClient *client : session.clients()) {
+        for (DataKind kind : allDataKinds)
+            sequence.append({client, kind});
+    }
+    int nextInSequence = 0;
+    const auto fetchNextInSequence = [&] {
+        sequence[nextInSequence].first->fetch(sequence[nextInSequence].second);
+    };
+
     std::function<void()> startCycle = [&] {
-        const int before = refresher->cyclesStarted();
         cycleCpuStart = clientCpuMs();
         cycleClock.start();
+        if (options.sequential) {
+            cycleArm = http->beginCycle();
+            nextInSequence = 0;
+            inCycle = true;
+            watchdog.start(cycleTimeoutMs);
+            fetchNextInSequence();
+            return;
+        }
+        const int before = refresher->cyclesStarted();
         refresher->refreshNow();
         if (refresher->cyclesStarted() == before) { // every feed backs off after failures: try again soon
             QTimer::singleShot(100, &loop, startCycle);
@@ -193,6 +238,8 @@ int BenchRunner::run(const SessionConfig &requested, int cycles, QJsonObject *do
     connect(refresher, &Refresher::cycleStarted, this, [&](ReuseMode arm) { cycleArm = arm; });
     const auto maybeEndCycle = [&] {
         if (!inCycle || refresher->inFlight() > 0 || http->inFlight() > 0)
+            return;
+        if (options.sequential && nextInSequence < sequence.size())
             return;
         inCycle = false;
         watchdog.stop();
@@ -212,6 +259,16 @@ int BenchRunner::run(const SessionConfig &requested, int cycles, QJsonObject *do
             QTimer::singleShot(refresher->msUntilCycleFits(), &loop, startCycle);
     };
     connect(refresher, &Refresher::idle, &loop, maybeEndCycle);
+    for (ExchangeClient *client : session.clients()) {
+        connect(client, &ExchangeClient::fetched, &loop, [&] {
+            if (!options.sequential || !inCycle)
+                return;
+            if (++nextInSequence < sequence.size())
+                fetchNextInSequence();
+            else
+                maybeEndCycle();
+        });
+    }
     // The last sample can follow the Refresher's idle (a call whose answer needs another call).
     connect(http, &HttpClient::sampleReady, &loop, maybeEndCycle, Qt::QueuedConnection);
 
@@ -224,6 +281,13 @@ int BenchRunner::run(const SessionConfig &requested, int cycles, QJsonObject *do
         LatencyFilter filter;
         filter.arm = mode;
         const LatencyStats calls = log.stats(filter);
+        QJsonObject endpoints;
+        for (const auto &[endpoint, ms] : arm.callMsByEndpoint) {
+            endpoints.insert(endpoint,
+                             QJsonObject {{QStringLiteral("requests"), int(ms.size())},
+                                          {QStringLiteral("callP50Ms"), json(nearestRank(ms, 50))},
+                                          {QStringLiteral("callP95Ms"), json(nearestRank(ms, 95))}});
+        }
         modes.insert(nameOf(mode),
                      QJsonObject {{QStringLiteral("requests"), arm.requests},
                                   {QStringLiteral("newConnections"), arm.newConnections},
@@ -238,7 +302,9 @@ int BenchRunner::run(const SessionConfig &requested, int cycles, QJsonObject *do
                                   {QStringLiteral("serverChecked"), arm.serverChecked},
                                   {QStringLiteral("misclassified"), arm.misclassified},
                                   {QStringLiteral("notOpenedForIt"), arm.notOpenedForIt},
-                                  {QStringLiteral("unknownKind"), arm.unknownKind}});
+                                  {QStringLiteral("unknownKind"), arm.unknownKind},
+                                  {QStringLiteral("maxConcurrent"), maxConcurrent(arm.intervalsNs)},
+                                  {QStringLiteral("endpoints"), endpoints}});
         contradicted += arm.misclassified + arm.notOpenedForIt;
     }
     QJsonValue gain = QJsonValue::Null;
@@ -255,6 +321,10 @@ int BenchRunner::run(const SessionConfig &requested, int cycles, QJsonObject *do
                   config.demo ? QJsonValue(config.exsim.rttMs) : QJsonValue(QJsonValue::Null)},
                  {QStringLiteral("cycles"), done},
                  {QStringLiteral("target"), config.demo ? QStringLiteral("exsim") : QStringLiteral("live")},
+                 {QStringLiteral("exsim"),
+                  config.demo ? QJsonValue(options.exsimLabel) : QJsonValue(QJsonValue::Null)},
+                 {QStringLiteral("concurrency"),
+                  options.sequential ? QJsonValue(1) : QJsonValue(QStringLiteral("refresh cycle"))},
                  {QStringLiteral("reuse"), nameOf(config.reuse)},
                  {QStringLiteral("errors"), failures},
                  {QStringLiteral("modes"), modes},
@@ -280,7 +350,14 @@ QString BenchRunner::table(const QJsonObject &document)
         << document.value(QStringLiteral("target")).toString()
         << (rtt.isNull() ? QString() : QStringLiteral(" at RTT %1 ms").arg(rtt.toDouble())) << ", "
         << document.value(QStringLiteral("reuse")).toString() << ", "
-        << document.value(QStringLiteral("errors")).toInt() << " failed calls\n\n";
+        << document.value(QStringLiteral("errors")).toInt() << " failed calls\n";
+    const QJsonValue exsim = document.value(QStringLiteral("exsim"));
+    if (exsim.isString())
+        out << "exsim " << exsim.toString() << ", ";
+    out << (document.value(QStringLiteral("concurrency")).toInt() == 1
+                ? "concurrency 1 (one data kind at a time)"
+                : "each cycle's calls sent together, as the window does")
+        << "\n\n";
 
     const QJsonObject modes = document.value(QStringLiteral("modes")).toObject();
     const QStringList names = modes.keys();
@@ -307,6 +384,7 @@ QString BenchRunner::table(const QJsonObject &document)
         {"misclassified", "misclassified", true},
         {"notOpenedForIt", "not own connection", true},
         {"unknownKind", "kind unknown", true},
+        {"maxConcurrent", "most in flight", true},
     };
     for (const Row &row : rows) {
         out << QStringLiteral("%1").arg(QLatin1String(row.label), -18);
@@ -317,6 +395,37 @@ QString BenchRunner::table(const QJsonObject &document)
                 : row.count                 ? QString::number(qint64(d))
                                             : QString::number(d, 'f', d < 10 ? 3 : 1);
             out << QStringLiteral("%1").arg(cell, 10);
+        }
+        out << '\n';
+    }
+    // Which call holds a cycle back: each endpoint's p50.
+    QStringList endpoints;
+    for (const QString &name : names) {
+        for (const QString &endpoint :
+             modes.value(name).toObject().value(QStringLiteral("endpoints")).toObject().keys()) {
+            if (!endpoints.contains(endpoint))
+                endpoints.append(endpoint);
+        }
+    }
+    std::sort(endpoints.begin(), endpoints.end());
+    if (!endpoints.isEmpty()) {
+        out << '\n' << QStringLiteral("%1").arg(QStringLiteral("call p50 ms by endpoint"), -36);
+        for (const QString &name : names)
+            out << QStringLiteral("%1").arg(name, 10);
+        out << '\n';
+    }
+    for (const QString &endpoint : endpoints) {
+        out << QStringLiteral("  %1").arg(endpoint.left(34), -34);
+        for (const QString &name : names) {
+            const QJsonValue v = modes.value(name)
+                                     .toObject()
+                                     .value(QStringLiteral("endpoints"))
+                                     .toObject()
+                                     .value(endpoint)
+                                     .toObject()
+                                     .value(QStringLiteral("callP50Ms"));
+            out << QStringLiteral("%1").arg(
+                v.isDouble() ? QString::number(v.toDouble(), 'f', 1) : QStringLiteral("—"), 10);
         }
         out << '\n';
     }
