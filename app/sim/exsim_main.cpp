@@ -152,10 +152,11 @@ int main(int argc, char *argv[])
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
 
-    // Commands on standard input, one a line, from whoever started it: "rtt MS" sets the round trip.
+    // Commands on standard input, one a line, from whoever started it: "rtt MS" sets the round trip. Not from
+    // a terminal: a read by a background job there would stop exsim (SIGTTIN).
     std::unique_ptr<QSocketNotifier> commands;
     QByteArray pendingInput;
-    if (::fcntl(STDIN_FILENO, F_GETFD) != -1) {
+    if (::fcntl(STDIN_FILENO, F_GETFD) != -1 && !::isatty(STDIN_FILENO)) {
         commands = std::make_unique<QSocketNotifier>(STDIN_FILENO, QSocketNotifier::Read);
         QObject::connect(commands.get(), &QSocketNotifier::activated, &app, [&] {
             char buffer[256];
