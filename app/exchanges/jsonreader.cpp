@@ -68,14 +68,14 @@ bool isIdentifier(const QString &key)
     });
 }
 
-QString memberPath(const QString &parent, const QString &key)
+QString memberStep(const QString &key)
 {
     if (isIdentifier(key))
-        return parent + QLatin1Char('.') + key;
+        return QLatin1Char('.') + key;
     QString escaped = key;
     escaped.replace(QLatin1Char('\\'), QStringLiteral("\\\\"))
         .replace(QLatin1Char('"'), QStringLiteral("\\\""));
-    return parent + QStringLiteral("[\"") + escaped + QStringLiteral("\"]");
+    return QStringLiteral("[\"") + escaped + QStringLiteral("\"]");
 }
 
 // Exchanges never write exponents, so a JSON number gets plain notation where that stays short.
@@ -109,7 +109,29 @@ bool isBlank(const QByteArray &body)
 
 } // namespace
 
-JsonNode::JsonNode(JsonReader *reader, const QJsonValue &value, const QString &path)
+JsonPath JsonPath::member(const QString &key) const
+{
+    JsonPath path;
+    path.m_last = std::make_shared<const Step>(Step {m_last, key});
+    return path;
+}
+
+JsonPath JsonPath::element(qsizetype index) const
+{
+    JsonPath path;
+    path.m_last = std::make_shared<const Step>(Step {m_last, QString(), index});
+    return path;
+}
+
+QString JsonPath::toString() const
+{
+    QStringList steps;
+    for (const Step *step = m_last.get(); step; step = step->parent.get())
+        steps.prepend(step->index >= 0 ? QStringLiteral("[%1]").arg(step->index) : memberStep(step->key));
+    return QLatin1Char('$') + steps.join(QString());
+}
+
+JsonNode::JsonNode(JsonReader *reader, const QJsonValue &value, const JsonPath &path)
     : m_reader(reader)
     , m_value(value)
     , m_path(path)
@@ -118,7 +140,7 @@ JsonNode::JsonNode(JsonReader *reader, const QJsonValue &value, const QString &p
 void JsonNode::fail(const QString &message) const
 {
     if (m_reader)
-        m_reader->fail(m_path + QStringLiteral(": ") + message);
+        m_reader->fail(m_path.toString() + QStringLiteral(": ") + message);
 }
 
 void JsonNode::failExpected(const char *expected) const
@@ -155,9 +177,9 @@ JsonNode JsonNode::field(const char *key) const
     const QString name = QString::fromLatin1(key);
     if (!m_value.isObject()) {
         expect(QJsonValue::Object);
-        return JsonNode(m_reader, QJsonValue(QJsonValue::Undefined), memberPath(m_path, name));
+        return JsonNode(m_reader, QJsonValue(QJsonValue::Undefined), m_path.member(name));
     }
-    return JsonNode(m_reader, m_value.toObject().value(name), memberPath(m_path, name));
+    return JsonNode(m_reader, m_value.toObject().value(name), m_path.member(name));
 }
 
 QList<JsonNode> JsonNode::elements(Presence presence) const
@@ -172,7 +194,7 @@ QList<JsonNode> JsonNode::elements(Presence presence) const
     QList<JsonNode> result;
     result.reserve(array.size());
     for (qsizetype i = 0; i < array.size(); ++i)
-        result.append(JsonNode(m_reader, array.at(i), m_path + QStringLiteral("[%1]").arg(i)));
+        result.append(JsonNode(m_reader, array.at(i), m_path.element(i)));
     return result;
 }
 
@@ -188,7 +210,7 @@ QList<std::pair<QString, JsonNode>> JsonNode::members() const
     QList<std::pair<QString, JsonNode>> result;
     result.reserve(object.size());
     for (auto it = object.begin(); it != object.end(); ++it)
-        result.append({it.key(), JsonNode(m_reader, it.value(), memberPath(m_path, it.key()))});
+        result.append({it.key(), JsonNode(m_reader, it.value(), m_path.member(it.key()))});
     return result;
 }
 

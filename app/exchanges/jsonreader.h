@@ -8,10 +8,30 @@
 #include <QList>
 #include <QString>
 
+#include <memory>
 #include <optional>
 #include <utility>
 
 class JsonReader;
+
+// The way from a response's root to one of its values ("$.data[3].markPrice"), spelled out only when a
+// failure names it: every price of every market is read through a path, and almost none fails.
+class JsonPath
+{
+public:
+    JsonPath member(const QString &key) const;
+    JsonPath element(qsizetype index) const;
+    QString toString() const;
+
+private:
+    struct Step
+    {
+        std::shared_ptr<const Step> parent;
+        QString key; // a member's; empty for an element
+        qsizetype index = -1;
+    };
+    std::shared_ptr<const Step> m_last; // null: the root, "$"
+};
 
 // One value of a response and the JSON path that leads to it ("$.data[3].markPrice"). Reads never throw and
 // never crash: a value of the wrong shape fails the whole reader with a message naming the path, and reads
@@ -25,9 +45,8 @@ public:
     };
 
     JsonNode() = default;
-    JsonNode(JsonReader *reader, const QJsonValue &value, const QString &path);
+    JsonNode(JsonReader *reader, const QJsonValue &value, const JsonPath &path = {});
 
-    const QString &path() const { return m_path; }
     QJsonValue::Type type() const { return m_value.type(); }
     bool isNull() const { return m_value.isNull(); }
     bool isPresent() const { return !m_value.isUndefined() && !m_value.isNull(); }
@@ -86,7 +105,7 @@ private:
 
     JsonReader *m_reader = nullptr;
     QJsonValue m_value = QJsonValue(QJsonValue::Undefined);
-    QString m_path;
+    JsonPath m_path;
 };
 
 // Parses a response body and collects the first failure. Parsers read through root(), then return result(),
@@ -98,7 +117,7 @@ public:
     JsonReader(const JsonReader &) = delete;
     JsonReader &operator=(const JsonReader &) = delete;
 
-    JsonNode root() { return JsonNode(this, m_root, QStringLiteral("$")); }
+    JsonNode root() { return JsonNode(this, m_root); }
     bool failed() const { return !m_error.isEmpty(); }
     QString error() const { return m_error; }
     // Only the first failure is kept: later ones are usually its consequences.
