@@ -1,4 +1,5 @@
 #include "net/httpclient.h"
+#include "net/lowdelay.h"
 #include "net/poolstats.h"
 #include "printers.h"
 #include "sim/httpsserver.h"
@@ -6,6 +7,8 @@
 
 #include <QEventLoop>
 #include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTest>
 #include <QTimer>
 
@@ -41,6 +44,7 @@ private slots:
     void burstConnectionsMatchServerAccepts();
     void callbackRunsOnlyWhileContextLives();
     void destroyingClientWithRequestsInFlight();
+    void lowDelayOnTcpSockets();
 
 private:
     QUrl origin() const;
@@ -175,6 +179,8 @@ void tst_HttpClient::sequentialPooledReusesOneConnection()
         samples.append(fetch(get(QStringLiteral("/json"))));
 
     QCOMPARE(m_server->acceptedConnections(), 1);
+    // Qt set no TCP_NODELAY on its socket; the client did, before the first request went out.
+    QVERIFY(lowDelayOnSocketsTo(quint16(m_link->port())));
     QCOMPARE(samples.first().connection, ConnectionKind::New);
     QVERIFY(samples.first().connectStartMs >= 0);
     QVERIFY(samples.first().tlsDoneMs > samples.first().connectStartMs);
@@ -534,6 +540,26 @@ void tst_HttpClient::destroyingClientWithRequestsInFlight()
     QTRY_VERIFY(m_server->acceptedConnections() > 0);
     m_client.reset(); // must neither hang nor crash
     QTRY_COMPARE(m_server->openConnections(), 0);
+}
+
+// The socket option itself, on a plain connection: only the sockets whose peer is on the port, only once.
+void tst_HttpClient::lowDelayOnTcpSockets()
+{
+    QTcpServer server;
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    const quint16 port = server.serverPort();
+    QVERIFY(!lowDelayOnSocketsTo(port)); // no socket yet
+    QTcpSocket client;
+    QSignalSpy connected(&client, &QTcpSocket::connected);
+    client.connectToHost(QHostAddress::LocalHost, port);
+    QVERIFY(connected.wait(10'000));
+    QVERIFY(!lowDelayOnSocketsTo(port));
+    QCOMPARE(client.socketOption(QAbstractSocket::LowDelayOption).toInt(), 0);
+    QCOMPARE(setLowDelayOnSocketsTo(port), 1);
+    QVERIFY(lowDelayOnSocketsTo(port));
+    QCOMPARE(client.socketOption(QAbstractSocket::LowDelayOption).toInt(), 1);
+    QCOMPARE(setLowDelayOnSocketsTo(port), 0); // already set
+    QCOMPARE(setLowDelayOnSocketsTo(quint16(port == 65535 ? 1 : port + 1)), 0); // another peer port
 }
 
 QTEST_GUILESS_MAIN(tst_HttpClient)

@@ -1,5 +1,6 @@
 #include "httpclient.h"
 #include "httpworker_p.h"
+#include "lowdelay.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -220,6 +221,7 @@ void HttpWorker::track(QNetworkReply *reply, InFlight flight)
             [this, id] { m_tracker.socketStartedConnecting(id, now()); });
     connect(reply, &QNetworkReply::encrypted, this, [this, id, reply] {
         m_tracker.encrypted(id, now());
+        setLowDelayOnSocketsTo(quint16(reply->url().port(443)));
         if (auto it = m_inFlight.find(reply); it != m_inFlight.end())
             it->newConnection = true;
     });
