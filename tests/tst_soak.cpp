@@ -383,8 +383,8 @@ void tst_Soak::pooledRefreshesAndSamplesStayBounded()
     QVERIFY(lastReport.pooled.hasSamples()
             && lastReport.noReuse.hasSamples()); // synthetic samples: both arms
 
-    // Pooled: Bitunix keeps one HTTP/2 connection, Hyperliquid a few HTTP/1.1 ones (one per concurrent call,
-    // Qt allows six); nothing is opened per refresh.
+    // Pooled: one HTTP/2 connection per exchange against exsim (a server without HTTP/2 would get one
+    // HTTP/1.1 connection per concurrent call, Qt allows six); nothing is opened per refresh.
     QVERIFY2(realConnectionsOpened <= 12, qPrintable(QString::number(realConnectionsOpened)));
     QCOMPARE(realConnectionsOpened - warmUpConnectionsOpened, 0);
     QVERIFY2(maxEstablished <= 12, qPrintable(QString::number(maxEstablished)));

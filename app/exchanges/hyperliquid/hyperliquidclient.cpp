@@ -4,10 +4,6 @@
 
 namespace {
 
-// Measured with exsim (README): Qt 6.4 writes a small HTTP/2 POST as two frames and the second waits for the
-// peer's delayed ACK, about 40 ms per reused call; HTTP/1.1 keep-alive sends it in one piece.
-constexpr bool infoOverHttp2 = false;
-
 // docs/exchange-apis.md#hyperliquid-rate-limits.
 constexpr int allMidsWeight = 2;
 constexpr int metaAndAssetCtxsWeight = 20;
@@ -67,7 +63,6 @@ HttpRequest HyperliquidClient::info(const QString &endpoint, const QByteArray &b
     r.method = "POST";
     r.body = body;
     r.headers = {{"Content-Type", "application/json"}};
-    r.allowHttp2 = infoOverHttp2;
     // /info only reads: a POST that reaches the server twice changes nothing, so one that found its
     // kept-alive connection dead may go again. (Never so for /exchange, which places orders.)
     r.retrySafe = true;
