@@ -321,41 +321,73 @@ double processAgeMs()
 
 // --startup-report: the launch to the first paint of the window, the session's start (in demo mode, the
 // simulator's), and the first requests to the first complete refresh (every data kind of both exchanges), as
-// one JSON line. The first requests go out at the end of the session's start.
-void reportStartup(MainWindow *window, const QElapsedTimer &sinceRequests, const double *sessionStartMs,
-                   const SessionConfig &config)
+// one JSON line once both the paint and the refresh have happened. The first requests go out at the end of
+// the session's start.
+class StartupReport : public QObject
 {
-    const auto rounded = [](double ms) {
-        return std::round(ms * 10) / 10;
-    };
-    struct FirstPaint : QObject
+public:
+    StartupReport(MainWindow *window, bool demo, double rttMs)
+        : QObject(window)
+        , m_window(window)
+        , m_demo(demo)
+        , m_rttMs(rttMs)
     {
-        double launchToPaintMs = std::nan("");
-        bool eventFilter(QObject *, QEvent *event) override
-        {
-            if (event->type() == QEvent::Paint && std::isnan(launchToPaintMs))
-                launchToPaintMs = processAgeMs();
-            return false;
+        window->installEventFilter(this);
+        connect(window, &MainWindow::firstRefreshCompleted, this, [this] {
+            m_refreshMs = double(m_sinceStart.nsecsElapsed()) / 1e6 - m_sessionStartMs;
+            m_launchToRefreshMs = processAgeMs();
+            reportWhenDone();
+        });
+    }
+    void sessionStarting() { m_sinceStart.start(); }
+    void sessionStarted() { m_sessionStartMs = double(m_sinceStart.nsecsElapsed()) / 1e6; }
+
+protected:
+    bool eventFilter(QObject *, QEvent *event) override
+    {
+        if (event->type() == QEvent::Paint && std::isnan(m_launchToPaintMs)) {
+            m_launchToPaintMs = processAgeMs();
+            reportWhenDone();
         }
-    };
-    auto *firstPaint = new FirstPaint;
-    firstPaint->setParent(window);
-    window->installEventFilter(firstPaint);
-    QObject::connect(window, &MainWindow::firstRefreshCompleted, window, [=, &sinceRequests] {
-        const double refreshMs = double(sinceRequests.nsecsElapsed()) / 1e6 - *sessionStartMs;
+        return false;
+    }
+
+private:
+    void reportWhenDone()
+    {
+        if (std::isnan(m_launchToPaintMs) || std::isnan(m_refreshMs))
+            return;
+        // A feed whose first answer was an error counts as refreshed: say how many did so.
+        int failed = 0;
+        for (Exchange exchange : allExchanges) {
+            for (DataKind kind : allDataKinds)
+                failed += m_window->session()->refresher()->status(exchange, kind).lastError.ok() ? 0 : 1;
+        }
+        const auto rounded = [](double ms) {
+            return std::round(ms * 10) / 10;
+        };
         const QJsonObject report {
-            {QStringLiteral("mode"), config.demo ? QStringLiteral("demo") : QStringLiteral("live")},
-            {QStringLiteral("rttMs"),
-             config.demo ? QJsonValue(config.exsim.rttMs) : QJsonValue(QJsonValue::Null)},
-            {QStringLiteral("launchToFirstPaintMs"), rounded(firstPaint->launchToPaintMs)},
-            {QStringLiteral("sessionStartMs"), rounded(*sessionStartMs)},
-            {QStringLiteral("requestsToFirstRefreshMs"), rounded(refreshMs)},
-            {QStringLiteral("launchToFirstRefreshMs"), rounded(processAgeMs())}};
+            {QStringLiteral("mode"), m_demo ? QStringLiteral("demo") : QStringLiteral("live")},
+            {QStringLiteral("rttMs"), m_demo ? QJsonValue(m_rttMs) : QJsonValue(QJsonValue::Null)},
+            {QStringLiteral("launchToFirstPaintMs"), rounded(m_launchToPaintMs)},
+            {QStringLiteral("sessionStartMs"), rounded(m_sessionStartMs)},
+            {QStringLiteral("requestsToFirstRefreshMs"), rounded(m_refreshMs)},
+            {QStringLiteral("launchToFirstRefreshMs"), rounded(m_launchToRefreshMs)},
+            {QStringLiteral("failedFeeds"), failed}};
         std::printf("%s\n", QJsonDocument(report).toJson(QJsonDocument::Compact).constData());
         std::fflush(stdout);
         QApplication::quit();
-    });
-}
+    }
+
+    MainWindow *m_window;
+    bool m_demo;
+    double m_rttMs;
+    QElapsedTimer m_sinceStart;
+    double m_sessionStartMs = 0;
+    double m_launchToPaintMs = std::nan("");
+    double m_refreshMs = std::nan("");
+    double m_launchToRefreshMs = std::nan("");
+};
 
 int runWindow(const QCommandLineParser &parser, const Options &o)
 {
@@ -370,17 +402,17 @@ int runWindow(const QCommandLineParser &parser, const Options &o)
         return fail(error);
     CredentialStore credentials;
     MainWindow window(&settings, &credentials, config, exsimStarter());
+    StartupReport *startup =
+        parser.isSet(o.startupReport) ? new StartupReport(&window, config.demo, config.exsim.rttMs) : nullptr;
     window.show();
-    QElapsedTimer sinceRequests;
-    double sessionStartMs = 0;
-    if (parser.isSet(o.startupReport))
-        reportStartup(&window, sinceRequests, &sessionStartMs, config);
-    sinceRequests.start();
+    if (startup)
+        startup->sessionStarting();
     if (!window.start(&error)) {
         std::fprintf(stderr, "exdash: %s\n", qPrintable(error));
         return 1;
     }
-    sessionStartMs = double(sinceRequests.nsecsElapsed()) / 1e6;
+    if (startup)
+        startup->sessionStarted();
     if (parser.isSet(o.screenshot)) {
         // After the first full refresh, plus time for the chart to fill (both arms with --reuse interleaved).
         const QString file = parser.value(o.screenshot);

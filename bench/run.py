@@ -38,7 +38,10 @@ def run_startup(binary, arguments, environment, runs):
             result = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
         if result.returncode != 0:
             raise baselines.BenchError(f"{' '.join(command)} failed ({result.returncode}): {result.stderr[-300:]}")
-        reports.append(json.loads(result.stdout.strip().splitlines()[-1]))
+        report = json.loads(result.stdout.strip().splitlines()[-1])
+        if report["failedFeeds"]:
+            raise baselines.BenchError(f"{' '.join(command)}: {report['failedFeeds']} feeds failed their first call")
+        reports.append(report)
     keys = ("launchToFirstPaintMs", "sessionStartMs", "requestsToFirstRefreshMs", "launchToFirstRefreshMs")
     return {key: round(statistics.median(report[key] for report in reports), 1) for key in keys} | {"runs": runs}
 

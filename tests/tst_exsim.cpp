@@ -447,8 +447,8 @@ void tst_Exsim::commandLine()
 {
     QProcess exsim;
     exsim.start(QStringLiteral(EXSIM_BINARY),
-                {QStringLiteral("--rtt"), QStringLiteral("0"), QStringLiteral("--fault"),
-                 QStringLiteral("hyperliquid/500")});
+                {QStringLiteral("--commands"), QStringLiteral("--rtt"), QStringLiteral("0"),
+                 QStringLiteral("--fault"), QStringLiteral("hyperliquid/500")});
     QVERIFY(exsim.waitForStarted());
     QVERIFY(QTest::qWaitFor([&] { return exsim.canReadLine(); }, 20'000));
     const QJsonObject line = QJsonDocument::fromJson(exsim.readLine()).object();
@@ -494,9 +494,11 @@ void tst_Exsim::commandLine()
                  20'000),
              said.constData());
 
-    exsim.terminate();
+    // The end of its input is its parent's end: it quits, and removes its CA file.
+    exsim.closeWriteChannel();
     QVERIFY(exsim.waitForFinished(10'000));
     QCOMPARE(exsim.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(exsim.exitCode(), 0);
     QVERIFY(!QFile::exists(caFile));
 }
 

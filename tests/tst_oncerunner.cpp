@@ -430,6 +430,7 @@ void tst_OnceRunner::startupReport()
     const QJsonObject report = QJsonDocument::fromJson(out).object();
     QCOMPARE(report.value("mode").toString(), QStringLiteral("demo"));
     QCOMPARE(report.value("rttMs").toDouble(-1), 0.0);
+    QCOMPARE(report.value("failedFeeds").toInt(-1), 0);
     for (const char *key :
          {"launchToFirstPaintMs", "sessionStartMs", "requestsToFirstRefreshMs", "launchToFirstRefreshMs"}) {
         QVERIFY2(report.value(QLatin1String(key)).isDouble(), key);

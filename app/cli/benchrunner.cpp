@@ -25,6 +25,7 @@ namespace {
 
 constexpr int cycleTimeoutMs = 60'000;
 constexpr int rssSamples = 10;
+constexpr size_t callsKeptPerEndpoint = 100'000;
 
 double nearestRank(std::vector<double> values, int percent)
 {
@@ -67,8 +68,10 @@ struct Arm
     int misclassified = 0;
     int notOpenedForIt = 0;
     int unknownKind = 0;
-    std::map<QString, std::vector<double>> callMsByEndpoint; // "bitunix tickers": successful calls' total ms
-    std::vector<std::pair<qint64, qint64>> intervalsNs; // each request's start and finish, steady clock
+    // "bitunix tickers": successful calls' total ms, the first callsKeptPerEndpoint of each (memory stays
+    // flat over a long run).
+    std::map<QString, std::vector<double>> callMsByEndpoint;
+    int maxConcurrent = 0; // the most requests in flight at once, over the cycles
     double firstCallMs = std::nan("");
     std::vector<double> cycleMs;
     double cpuMs = 0;
@@ -105,7 +108,7 @@ QJsonObject gainReportCost(const LatencyLog &run)
 }
 
 // The most requests that were in flight at one moment.
-int maxConcurrent(std::vector<std::pair<qint64, qint64>> intervals)
+int maxConcurrent(const std::vector<std::pair<qint64, qint64>> &intervals)
 {
     std::vector<std::pair<qint64, int>> events; // a finish sorts before a start at the same instant
     for (const auto &[start, finish] : intervals) {
@@ -156,6 +159,9 @@ int BenchRunner::run(const SessionConfig &requested, const BenchOptions &options
 
     LatencyLog log; // what the window keeps: memory has to stay flat once it is full
     std::map<ReuseMode, Arm> arms;
+    // This cycle's requests, start and finish on the steady clock: cycles never overlap (one ends when
+    // nothing is in flight), so the most in flight at once is counted cycle by cycle.
+    std::vector<std::pair<qint64, qint64>> cycleIntervalsNs;
     int failures = 0;
     connect(http, &HttpClient::sampleReady, this, [&](const RequestSample &s) {
         log.append(s);
@@ -163,7 +169,7 @@ int BenchRunner::run(const SessionConfig &requested, const BenchOptions &options
             return;
         Arm &arm = arms[s.reuse];
         ++arm.requests;
-        arm.intervalsNs.push_back({s.startedAtSteadyNs, s.startedAtSteadyNs + qint64(s.finishedMs * 1e6)});
+        cycleIntervalsNs.push_back({s.startedAtSteadyNs, s.startedAtSteadyNs + qint64(s.finishedMs * 1e6)});
         arm.newConnections += s.connectionsOpened;
         arm.unknownKind += s.connection == ConnectionKind::Unknown ? 1 : 0;
         const TruthCheck check = checkAgainstServer(s);
@@ -184,7 +190,9 @@ int BenchRunner::run(const SessionConfig &requested, const BenchOptions &options
         }
         if (std::isnan(arm.firstCallMs))
             arm.firstCallMs = s.totalMs();
-        arm.callMsByEndpoint[s.exchange + QLatin1Char(' ') + s.endpoint].push_back(s.totalMs());
+        std::vector<double> &calls = arm.callMsByEndpoint[s.exchange + QLatin1Char(' ') + s.endpoint];
+        if (calls.size() < callsKeptPerEndpoint)
+            calls.push_back(s.totalMs());
     });
 
     QEventLoop loop;
@@ -244,6 +252,8 @@ int BenchRunner::run(const SessionConfig &requested, const BenchOptions &options
         inCycle = false;
         watchdog.stop();
         Arm &arm = arms[cycleArm];
+        arm.maxConcurrent = std::max(arm.maxConcurrent, maxConcurrent(cycleIntervalsNs));
+        cycleIntervalsNs.clear();
         arm.cycleMs.push_back(double(cycleClock.nsecsElapsed()) / 1e6);
         arm.cpuMs += clientCpuMs() - cycleCpuStart;
         ++done;
@@ -303,7 +313,7 @@ int BenchRunner::run(const SessionConfig &requested, const BenchOptions &options
                                   {QStringLiteral("misclassified"), arm.misclassified},
                                   {QStringLiteral("notOpenedForIt"), arm.notOpenedForIt},
                                   {QStringLiteral("unknownKind"), arm.unknownKind},
-                                  {QStringLiteral("maxConcurrent"), maxConcurrent(arm.intervalsNs)},
+                                  {QStringLiteral("maxConcurrent"), arm.maxConcurrent},
                                   {QStringLiteral("endpoints"), endpoints}});
         contradicted += arm.misclassified + arm.notOpenedForIt;
     }

@@ -11,7 +11,6 @@
 
 #include <csignal>
 #include <cstdio>
-#include <fcntl.h>
 #include <memory>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -88,8 +87,12 @@ int main(int argc, char *argv[])
         QStringLiteral("Do not enforce the exchanges' rate limits (enforced by default: Hyperliquid 1200 "
                        "weight per minute, HTTP 429 past it; Bitunix 10 requests per second per endpoint, "
                        "code 10006 past it)."));
+    const QCommandLineOption commandsOption(
+        QStringLiteral("commands"),
+        QStringLiteral("Read commands from standard input, one a line (\"rtt MS\" sets the round trip), and "
+                       "exit when it ends: for a parent process, so that exsim ends with it."));
     parser.addOptions({rtt, jitter, serverMs, noH2, keepAlive, maxRequests, fault, bitunixPort,
-                       hyperliquidPort, seed, fullMarket, noRateLimits});
+                       hyperliquidPort, seed, fullMarket, noRateLimits, commandsOption});
     parser.process(app);
 
     ExsimOptions options;
@@ -152,20 +155,25 @@ int main(int argc, char *argv[])
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
 
-    // Commands on standard input, one a line, from whoever started it: "rtt MS" sets the round trip. Not from
-    // a terminal: a read by a background job there would stop exsim (SIGTTIN).
+    // --commands: lines on standard input from the parent (ExsimProcess), whose end is the parent's end, even
+    // a crash: exsim then quits rather than keep its ports and its CA file.
     std::unique_ptr<QSocketNotifier> commands;
     QByteArray pendingInput;
-    if (::fcntl(STDIN_FILENO, F_GETFD) != -1 && !::isatty(STDIN_FILENO)) {
+    if (parser.isSet(commandsOption)) {
         commands = std::make_unique<QSocketNotifier>(STDIN_FILENO, QSocketNotifier::Read);
         QObject::connect(commands.get(), &QSocketNotifier::activated, &app, [&] {
             char buffer[256];
             const ssize_t n = ::read(STDIN_FILENO, buffer, sizeof buffer);
-            if (n <= 0) { // end of input: nobody will send more
+            if (n <= 0) {
                 commands->setEnabled(false);
+                QCoreApplication::quit();
                 return;
             }
             pendingInput.append(buffer, n);
+            if (pendingInput.size() > 1024 && !pendingInput.contains('\n')) {
+                std::fprintf(stderr, "exsim: a command line longer than 1 KiB, dropped\n");
+                pendingInput.clear();
+            }
             for (qsizetype end; (end = pendingInput.indexOf('\n')) >= 0; pendingInput.remove(0, end + 1)) {
                 const QList<QByteArray> words = pendingInput.left(end).simplified().split(' ');
                 bool ok = false;

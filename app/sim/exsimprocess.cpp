@@ -30,7 +30,10 @@ bool ExsimProcess::start(const QString &binary, const DemoConfig &config, QStrin
         m_process.waitForFinished(1000);
         return false;
     };
-    QStringList arguments {QStringLiteral("--rtt"), QString::number(config.rttMs), QStringLiteral("--jitter"),
+    // --commands: exsim reads "rtt MS" from its stdin, and quits when it ends, with this process, however
+    // that ends.
+    QStringList arguments {QStringLiteral("--commands"), QStringLiteral("--rtt"),
+                           QString::number(config.rttMs), QStringLiteral("--jitter"),
                            QString::number(config.jitterMs)};
     if (!config.http2)
         arguments << QStringLiteral("--no-h2");
@@ -73,6 +76,7 @@ bool ExsimProcess::start(const QString &binary, const DemoConfig &config, QStrin
 void ExsimProcess::setRttMs(double ms)
 {
     m_process.write(QByteArrayLiteral("rtt ") + QByteArray::number(ms) + '\n');
+    m_process.waitForBytesWritten(1000); // in the pipe now, not when this thread's event loop next runs
 }
 
 DemoStarter exsimProcessStarter(const QString &binary)
