@@ -677,6 +677,14 @@ void tst_HyperliquidParser::allMids()
     QVERIFY2(bookless.ok(), qPrintable(bookless.error));
     QCOMPARE(bookless.value.size(), 1);
     QVERIFY(!bookless.value.contains(QStringLiteral("PURR/USDC")));
+    // A wrong value under a key that is not an identifier: the path quotes and escapes the key.
+    for (const auto &[body, path] :
+         {std::pair {R"({"BTC":"1.5","@107":true})", "$[\"@107\"]"},
+          std::pair {R"({"a\"b\\c":"x"})", R"($["a\"b\\c"])"}, std::pair {R"({"ETH":[]})", "$.ETH"}}) {
+        const auto wrong = HyperliquidParser::allMids(body);
+        QVERIFY(!wrong.ok());
+        QVERIFY2(wrong.error.startsWith(QLatin1String(path) + QLatin1String(": ")), qPrintable(wrong.error));
+    }
 }
 
 void tst_HyperliquidParser::wrongShapes_data()
