@@ -221,7 +221,10 @@ void HttpWorker::track(QNetworkReply *reply, InFlight flight)
             [this, id] { m_tracker.socketStartedConnecting(id, now()); });
     connect(reply, &QNetworkReply::encrypted, this, [this, id, reply] {
         m_tracker.encrypted(id, now());
-        setLowDelayOnSocketsTo(quint16(reply->url().port(443)));
+        const quint16 port = quint16(reply->url().port(443));
+        // None found: a proxy's port is not the origin's (Nagle then stays on for that connection).
+        if (setLowDelayOnSocketsTo(port) == 0 && !lowDelayOnSocketsTo(port))
+            qCDebug(lcNet) << "no TCP socket to port" << port << "to set TCP_NODELAY on";
         if (auto it = m_inFlight.find(reply); it != m_inFlight.end())
             it->newConnection = true;
     });
