@@ -18,6 +18,21 @@ inline const QString hostA = QStringLiteral("127.0.0.1:40123");
 inline const QString hostB = QStringLiteral("127.0.0.1:40124");
 inline const QString hostC = QStringLiteral("api.example.test:443");
 
+// Points in the series' order: by x, then y.
+inline QList<QPointF> sorted(QList<QPointF> points)
+{
+    std::sort(points.begin(), points.end(), [](const QPointF &a, const QPointF &b) {
+        return a.x() < b.x() || (a.x() == b.x() && a.y() < b.y());
+    });
+    return points;
+}
+
+// Where a sample's point goes: its start, its total.
+inline QPointF pointOf(const RequestSample &s)
+{
+    return QPointF(double(s.startedAtMsSinceEpoch), s.totalMs());
+}
+
 inline RequestSample makeSample(quint64 id, const QString &host, ReuseMode arm, ConnectionKind kind,
                                 double total, qint64 startedAt)
 {

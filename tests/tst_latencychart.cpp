@@ -35,19 +35,6 @@ void fill(LatencyLog &log, const QList<RequestSample> &samples)
         log.append(s);
 }
 
-QList<QPointF> sorted(QList<QPointF> points)
-{
-    std::sort(points.begin(), points.end(), [](const QPointF &a, const QPointF &b) {
-        return a.x() < b.x() || (a.x() == b.x() && a.y() < b.y());
-    });
-    return points;
-}
-
-QPointF pointOf(const RequestSample &s)
-{
-    return QPointF(double(s.startedAtMsSinceEpoch), s.totalMs());
-}
-
 std::unique_ptr<LatencyChart> makeChart(const LatencyLog *log, qint64 *clock = nullptr)
 {
     auto chart = std::make_unique<LatencyChart>(log);

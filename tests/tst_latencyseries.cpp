@@ -43,19 +43,6 @@ QList<QPointF> pointsOf(const std::vector<ChartPoint> &points)
     return list;
 }
 
-QList<QPointF> sorted(QList<QPointF> points)
-{
-    std::sort(points.begin(), points.end(), [](const QPointF &a, const QPointF &b) {
-        return a.x() < b.x() || (a.x() == b.x() && a.y() < b.y());
-    });
-    return points;
-}
-
-QPointF pointOf(const RequestSample &s)
-{
-    return QPointF(double(s.startedAtMsSinceEpoch), s.totalMs());
-}
-
 const HostPoints &pointsOfHost(const LatencySeries &series, const QString &host)
 {
     const auto found = std::find_if(series.hosts.cbegin(), series.hosts.cend(),

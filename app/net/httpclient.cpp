@@ -221,12 +221,18 @@ void HttpWorker::track(QNetworkReply *reply, InFlight flight)
             [this, id] { m_tracker.socketStartedConnecting(id, now()); });
     connect(reply, &QNetworkReply::encrypted, this, [this, id, reply] {
         m_tracker.encrypted(id, now());
+        auto it = m_inFlight.find(reply);
+        if (it == m_inFlight.end())
+            return;
+        it->newConnection = true;
+        // A no-reuse connection carries one request, written at once: Nagle holds nothing there, and the scan
+        // of every descriptor would run once per request while Qt's network thread waits.
+        if (it->dispatch.arm == ReuseMode::NoReuse)
+            return;
         const quint16 port = quint16(reply->url().port(443));
         // None found: a proxy's port is not the origin's (Nagle then stays on for that connection).
         if (setLowDelayOnSocketsTo(port) == 0 && !lowDelayOnSocketsTo(port))
             qCDebug(lcNet) << "no TCP socket to port" << port << "to set TCP_NODELAY on";
-        if (auto it = m_inFlight.find(reply); it != m_inFlight.end())
-            it->newConnection = true;
     });
     connect(reply, &QNetworkReply::requestSent, this, [this, id, reply] {
         m_tracker.requestSent(id, now());
