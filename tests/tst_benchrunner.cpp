@@ -45,6 +45,12 @@ void verifyMode(const QJsonObject &mode)
     QVERIFY(mode.value("cycleP50Ms").toDouble() <= mode.value("cycleP95Ms").toDouble());
     QVERIFY(mode.value("cpuMsPerRequest").toDouble() >= 0);
     QVERIFY(mode.value("maxConcurrent").toInt() >= 1);
+    // The threads that carry a request each spent CPU on it: Qt's network thread is the pool's, or (no
+    // reuse) one per request's manager, which ends with it.
+    const QJsonObject threads = mode.value("cpuMsPerRequestByThread").toObject();
+    QVERIFY(threads.value("main").toDouble() > 0);
+    QVERIFY(threads.value("exdash-net").toDouble() > 0);
+    QVERIFY(threads.value("qt-network").toDouble() + threads.value("ended").toDouble() > 0);
     // Every successful call in one endpoint's row, each row named "exchange endpoint".
     const QJsonObject endpoints = mode.value("endpoints").toObject();
     int calls = 0;
@@ -102,6 +108,7 @@ void tst_BenchRunner::interleavedInProcess()
     // The arms alternate per cycle.
     QCOMPARE(pooled.value("cycles").toInt(), 2);
     QCOMPARE(noReuse.value("cycles").toInt(), 2);
+    QVERIFY(pooled.value("contextSwitchesPerRequest").isNull()); // exsim's thread's would count
     // No reuse: one connection per request, each opened for it (checked per request by the server's view
     // above). Pooled: the second cycle opens none.
     QCOMPARE(noReuse.value("newConnections").toInt(), noReuse.value("requests").toInt());
@@ -193,6 +200,8 @@ void tst_BenchRunner::executableJson()
     const QJsonObject modes = document.value("modes").toObject();
     verifyMode(modes.value("pooled").toObject());
     verifyMode(modes.value("no-reuse").toObject());
+    // Every request waits for exsim's answer, so some thread of exdash sleeps and wakes for it.
+    QVERIFY(modes.value("pooled").toObject().value("contextSwitchesPerRequest").toDouble() >= 1);
     QVERIFY(modes.value("pooled").toObject().value("newConnections").toInt()
             < modes.value("no-reuse").toObject().value("newConnections").toInt());
 }

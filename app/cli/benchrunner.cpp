@@ -5,6 +5,7 @@
 #include "sim/connectiontruth.h"
 #include "sim/exsimthread.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
@@ -17,6 +18,7 @@
 #include <cmath>
 #include <ctime>
 #include <map>
+#include <sys/resource.h>
 #include <unistd.h>
 
 Q_LOGGING_CATEGORY(lcBench, "exdash.bench", QtWarningMsg)
@@ -41,6 +43,45 @@ double processCpuMs()
     timespec spent {};
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spent);
     return double(spent.tv_sec) * 1e3 + double(spent.tv_nsec) / 1e6;
+}
+
+// Voluntary and involuntary, every thread of this process: each is a thread put to sleep or woken up,
+// which on a virtual machine costs more than most of the work of a request.
+qint64 processContextSwitches()
+{
+    rusage usage {};
+    getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_nvcsw + usage.ru_nivcsw;
+}
+
+struct ThreadCpu
+{
+    QString role;
+    double ms = 0;
+};
+
+// CPU time of each thread of this process by thread id, in ms, with its role: where a request's CPU goes.
+// An exsim thread (in-process) is left out.
+std::map<QString, ThreadCpu> cpuMsByThread()
+{
+    std::map<QString, ThreadCpu> byThread;
+    const QString self = QString::number(getpid());
+    for (const QString &tid :
+         QDir(QStringLiteral("/proc/self/task")).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        QFile comm(QStringLiteral("/proc/self/task/%1/comm").arg(tid));
+        QFile schedstat(QStringLiteral("/proc/self/task/%1/schedstat").arg(tid));
+        if (!comm.open(QIODevice::ReadOnly) || !schedstat.open(QIODevice::ReadOnly))
+            continue; // the thread has just ended
+        const QByteArray name = comm.readAll().trimmed();
+        if (name.startsWith("exsim"))
+            continue;
+        const QString role = tid == self         ? QStringLiteral("main")
+            : name == "exdash-net"               ? QStringLiteral("exdash-net")
+            : name.startsWith("QNetworkAccessM") ? QStringLiteral("qt-network")
+                                                 : QStringLiteral("other");
+        byThread[tid] = {role, schedstat.readAll().split(' ').value(0).toDouble() / 1e6};
+    }
+    return byThread;
 }
 
 qint64 residentKb()
@@ -75,6 +116,8 @@ struct Arm
     double firstCallMs = std::nan("");
     std::vector<double> cycleMs;
     double cpuMs = 0;
+    qint64 contextSwitches = 0;
+    std::map<QString, double> cpuMsByThread;
 };
 
 // What the window's gain panel costs once the log is full (the window recomputes it every two seconds):
@@ -209,6 +252,8 @@ int BenchRunner::run(const SessionConfig &requested, const BenchOptions &options
     ReuseMode cycleArm = ReuseMode::Pooled;
     QElapsedTimer cycleClock;
     double cycleCpuStart = 0;
+    qint64 cycleSwitchesStart = 0;
+    std::map<QString, ThreadCpu> cycleThreadsStart;
     int logFullAtCycle = -1;
     QJsonArray rss {residentKb()};
 
@@ -224,7 +269,9 @@ int BenchRunner::run(const SessionConfig &requested, const BenchOptions &options
     };
 
     std::function<void()> startCycle = [&] {
+        cycleThreadsStart = cpuMsByThread();
         cycleCpuStart = clientCpuMs();
+        cycleSwitchesStart = processContextSwitches();
         cycleClock.start();
         if (options.sequential) {
             cycleArm = http->beginCycle();
@@ -255,7 +302,19 @@ int BenchRunner::run(const SessionConfig &requested, const BenchOptions &options
         arm.maxConcurrent = std::max(arm.maxConcurrent, maxConcurrent(cycleIntervalsNs));
         cycleIntervalsNs.clear();
         arm.cycleMs.push_back(double(cycleClock.nsecsElapsed()) / 1e6);
-        arm.cpuMs += clientCpuMs() - cycleCpuStart;
+        const double cycleCpuMs = clientCpuMs() - cycleCpuStart;
+        arm.cpuMs += cycleCpuMs;
+        arm.contextSwitches += processContextSwitches() - cycleSwitchesStart;
+        // A thread that ended within the cycle (a no-reuse request's manager's network thread) took its
+        // figures with it: what the live threads do not account for is "ended".
+        double accounted = 0;
+        for (const auto &[tid, thread] : cpuMsByThread()) {
+            const auto start = cycleThreadsStart.find(tid);
+            const double ms = thread.ms - (start == cycleThreadsStart.end() ? 0 : start->second.ms);
+            arm.cpuMsByThread[thread.role] += ms;
+            accounted += ms;
+        }
+        arm.cpuMsByThread[QStringLiteral("ended")] += std::max(0.0, cycleCpuMs - accounted);
         ++done;
         if (logFullAtCycle < 0 && log.size() == log.capacity())
             logFullAtCycle = done;
@@ -291,6 +350,9 @@ int BenchRunner::run(const SessionConfig &requested, const BenchOptions &options
         LatencyFilter filter;
         filter.arm = mode;
         const LatencyStats calls = log.stats(filter);
+        QJsonObject threads;
+        for (const auto &[role, ms] : arm.cpuMsByThread)
+            threads.insert(role, json(arm.requests > 0 ? ms / arm.requests : std::nan("")));
         QJsonObject endpoints;
         for (const auto &[endpoint, ms] : arm.callMsByEndpoint) {
             endpoints.insert(endpoint,
@@ -309,6 +371,13 @@ int BenchRunner::run(const SessionConfig &requested, const BenchOptions &options
                                   {QStringLiteral("cycleP95Ms"), json(nearestRank(arm.cycleMs, 95))},
                                   {QStringLiteral("cpuMsPerRequest"),
                                    json(arm.requests > 0 ? arm.cpuMs / arm.requests : std::nan(""))},
+                                  {QStringLiteral("cpuMsPerRequestByThread"), threads},
+                                  {QStringLiteral("contextSwitchesPerRequest"),
+                                   // An exsim thread's would count too.
+                                   config.demo && options.exsimLabel != QLatin1String("process")
+                                       ? QJsonValue(QJsonValue::Null)
+                                       : json(arm.requests > 0 ? double(arm.contextSwitches) / arm.requests
+                                                               : std::nan(""))},
                                   {QStringLiteral("serverChecked"), arm.serverChecked},
                                   {QStringLiteral("misclassified"), arm.misclassified},
                                   {QStringLiteral("notOpenedForIt"), arm.notOpenedForIt},
@@ -390,6 +459,7 @@ QString BenchRunner::table(const QJsonObject &document)
         {"cycleP50Ms", "cycle p50 ms", false},
         {"cycleP95Ms", "cycle p95 ms", false},
         {"cpuMsPerRequest", "CPU ms/request", false},
+        {"contextSwitchesPerRequest", "switches/request", false},
         {"serverChecked", "server-checked", true},
         {"misclassified", "misclassified", true},
         {"notOpenedForIt", "not own connection", true},
