@@ -322,15 +322,19 @@ double processAgeMs()
 // --startup-report: the launch to the first paint of the window, the session's start (in demo mode, the
 // simulator's), and the first requests to the first complete refresh (every data kind of both exchanges), as
 // one JSON line once both the paint and the refresh have happened. The first requests go out at the end of
-// the session's start.
+// the session's start, before the window is built.
 class StartupReport : public QObject
 {
 public:
-    StartupReport(MainWindow *window, bool demo, double rttMs)
+    // sinceSessionStart: started when the session began to start, which took sessionStartMs.
+    StartupReport(MainWindow *window, bool demo, double rttMs, QElapsedTimer sinceSessionStart,
+                  double sessionStartMs)
         : QObject(window)
         , m_window(window)
         , m_demo(demo)
         , m_rttMs(rttMs)
+        , m_sinceStart(sinceSessionStart)
+        , m_sessionStartMs(sessionStartMs)
     {
         window->installEventFilter(this);
         connect(window, &MainWindow::firstRefreshCompleted, this, [this] {
@@ -339,8 +343,6 @@ public:
             reportWhenDone();
         });
     }
-    void sessionStarting() { m_sinceStart.start(); }
-    void sessionStarted() { m_sessionStartMs = double(m_sinceStart.nsecsElapsed()) / 1e6; }
 
 protected:
     bool eventFilter(QObject *, QEvent *event) override
@@ -400,19 +402,21 @@ int runWindow(const QCommandLineParser &parser, const Options &o)
     QString error;
     if (!makeConfig(parser, o, &config, &error))
         return fail(error);
-    CredentialStore credentials;
-    MainWindow window(&settings, &credentials, config, exsimStarter());
-    StartupReport *startup =
-        parser.isSet(o.startupReport) ? new StartupReport(&window, config.demo, config.exsim.rttMs) : nullptr;
-    window.show();
-    if (startup)
-        startup->sessionStarting();
-    if (!window.start(&error)) {
+    // The session first: its connections open (three round trips) while the window is built.
+    QElapsedTimer sessionClock;
+    sessionClock.start();
+    std::unique_ptr<Session> session = MainWindow::startedSession(config, exsimStarter(), &error);
+    if (!session) {
         std::fprintf(stderr, "exdash: %s\n", qPrintable(error));
         return 1;
     }
-    if (startup)
-        startup->sessionStarted();
+    const double sessionStartMs = double(sessionClock.nsecsElapsed()) / 1e6;
+    CredentialStore credentials;
+    MainWindow window(&settings, &credentials, config, exsimStarter());
+    if (parser.isSet(o.startupReport))
+        new StartupReport(&window, config.demo, config.exsim.rttMs, sessionClock, sessionStartMs);
+    window.start(std::move(session));
+    window.show();
     if (parser.isSet(o.screenshot)) {
         // After the first full refresh, plus time for the chart to fill (both arms with --reuse interleaved).
         const QString file = parser.value(o.screenshot);

@@ -466,23 +466,40 @@ bool MainWindow::start(QString *error)
     return startSession(m_config, error);
 }
 
+std::unique_ptr<Session> MainWindow::startedSession(const SessionConfig &config, DemoStarter startDemo,
+                                                    QString *error)
+{
+    auto session = std::make_unique<Session>(std::move(startDemo));
+    if (!session->start(config, error))
+        return nullptr;
+    session->refresher()->start();
+    return session;
+}
+
 bool MainWindow::startSession(const SessionConfig &config, QString *error)
 {
-    m_session.reset();
+    m_session.reset(); // the last session's simulator and threads end before the next one starts
+    std::unique_ptr<Session> session = startedSession(config, m_startDemo, error);
+    if (!session)
+        return false;
+    session->refresher()->setPaused(m_pause->isChecked());
+    start(std::move(session));
+    return true;
+}
+
+void MainWindow::start(std::unique_ptr<Session> running)
+{
     m_reported.clear();
     m_firstRefreshDone = false;
     m_phaseBar->setPinned(false); // a request of the last session means nothing in this one
-    m_config = config;
+    m_config = running->config();
     for (Exchange e : allExchanges) {
         m_tickers->setTickers(e, {});
         m_positions->setPositions(e, {});
         m_accounts->clear(e);
     }
 
-    auto session = std::make_unique<Session>(m_startDemo);
-    if (!session->start(config, error))
-        return false;
-    m_session = std::move(session);
+    m_session = std::move(running);
     connect(m_session->http(), &HttpClient::sampleReady, m_log, &LatencyLog::append);
     for (ExchangeClient *client : m_session->clients()) {
         connect(client, &ExchangeClient::tickersUpdated, m_tickers, &TickerModel::setTickers);
@@ -491,15 +508,13 @@ bool MainWindow::startSession(const SessionConfig &config, QString *error)
         connect(client, &ExchangeClient::accountUpdated, m_accounts, &AccountModel::setAccount);
     }
     connect(m_session->refresher(), &Refresher::statusChanged, this, &MainWindow::onFetched);
-    if (!config.demo)
+    if (!m_config.demo)
         loadLiveCredentials();
 
-    m_rttAction->setVisible(config.demo);
-    showReuseMode(config.reuse);
+    m_rttAction->setVisible(m_config.demo);
+    showReuseMode(m_config.reuse);
     m_session->refresher()->setPaused(m_pause->isChecked());
-    m_session->refresher()->start();
     refreshStatus();
-    return true;
 }
 
 void MainWindow::loadLiveCredentials()

@@ -44,6 +44,12 @@ public:
 
     // Starts the session (demo: the simulated exchanges in-process) and the refresher.
     bool start(QString *error = nullptr);
+    // Shows a session already started, whose first requests may be out: started before the window is built,
+    // its connections open while the widgets are made. Its answers are taken from the next event loop turn.
+    void start(std::unique_ptr<Session> running);
+    // A session for config with its refresher started (not paused).
+    static std::unique_ptr<Session> startedSession(const SessionConfig &config, DemoStarter startDemo,
+                                                   QString *error);
     bool firstRefreshDone() const { return m_firstRefreshDone; }
 
     Session *session() const { return m_session.get(); }

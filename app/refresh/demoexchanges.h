@@ -12,7 +12,7 @@
 struct DemoConfig
 {
     double rttMs = 50; // the emulated network round trip
-    double jitterMs = 0; // per direction, on top of half the RTT
+    double jitterMs = 0; // per direction, the spread of the delay around half the RTT
     bool http2 = true;
     // The real exchanges' rate limits. Off for benchmarks and tests that send as fast as they can.
     bool enforceRateLimits = true;

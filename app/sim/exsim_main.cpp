@@ -53,7 +53,7 @@ int main(int argc, char *argv[])
                                  QStringLiteral("Emulated round trip, ms (default 50)."),
                                  QStringLiteral("ms"), QStringLiteral("50"));
     const QCommandLineOption jitter(QStringLiteral("jitter"),
-                                    QStringLiteral("Extra random delay per chunk, ms."), QStringLiteral("ms"),
+                                    QStringLiteral("Spread of each chunk's delay around RTT/2, ms."), QStringLiteral("ms"),
                                     QStringLiteral("0"));
     const QCommandLineOption serverMs(QStringLiteral("server-ms"),
                                       QStringLiteral("Server processing time per request, ms."),

@@ -4,6 +4,7 @@
 #include <QTcpSocket>
 #include <QTimer>
 
+#include <algorithm>
 #include <deque>
 
 // One direction of one relayed connection: bytes read from `from` reach `to` after the link's delay.
@@ -108,10 +109,11 @@ bool WanLink::listen(quint16 upstreamPort, quint16 port)
 
 double WanLink::oneWayDelayMs()
 {
+    // Centred on half the RTT, so that the link's mean round trip is the one set.
     double jitter = 0;
     if (m_jitterMs > 0)
-        jitter = std::uniform_real_distribution<double>(0, m_jitterMs)(m_random);
-    return m_rttMs / 2 + jitter;
+        jitter = std::uniform_real_distribution<double>(-m_jitterMs / 2, m_jitterMs / 2)(m_random);
+    return std::max(0.0, m_rttMs / 2 + jitter);
 }
 
 // One relayed connection: the client's socket, the socket to the server, and a pipe each way.

@@ -10,8 +10,9 @@
 class QTcpSocket;
 
 // A user-space WAN link in front of a loopback server (these machines have no netem): every chunk is
-// delivered RTT/2 (plus jitter) after it was read, in order, both ways, and a new connection's first client
-// bytes wait one more RTT, as a TCP handshake would make them. Closing travels the same way.
+// delivered RTT/2 (give or take half the jitter) after it was read, in order, both ways, and a new
+// connection's first client bytes wait one more RTT, as a TCP handshake would make them. Closing travels the
+// same way.
 class WanLink : public QObject
 {
     Q_OBJECT
@@ -30,6 +31,9 @@ public:
     void setJitterMs(double ms) { m_jitterMs = std::max(0.0, ms); }
     double jitterMs() const { return m_jitterMs; }
 
+    // One chunk's delay, drawn anew each call.
+    double oneWayDelayMs();
+
     int acceptedConnections() const { return m_accepted; }
     int openConnections() const { return m_open; }
 
@@ -38,7 +42,6 @@ private:
     class Relay;
     void onNewConnection();
     double nowMs() const { return double(m_clock.nsecsElapsed()) / 1e6; }
-    double oneWayDelayMs();
 
     QTcpServer m_listener;
     quint16 m_upstreamPort = 0;
