@@ -405,7 +405,11 @@ int runWindow(const QCommandLineParser &parser, const Options &o)
     // The session first: its connections open (three round trips) while the window is built.
     QElapsedTimer sessionClock;
     sessionClock.start();
-    std::unique_ptr<Session> session = MainWindow::startedSession(config, exsimStarter(), &error);
+    // Live, the key from the environment goes with the first requests; the keychain's answers later.
+    if (!config.demo && !config.bitunix.isComplete())
+        config.bitunix = CredentialStore::fromEnvironment();
+    std::unique_ptr<Session> session =
+        MainWindow::startedSession(config, exsimStarter(), /*paused=*/false, &error);
     if (!session) {
         std::fprintf(stderr, "exdash: %s\n", qPrintable(error));
         return 1;

@@ -131,13 +131,14 @@ def table(report):
 
 def cpu_table(report):
     """Where exdash's CPU per request goes, by thread, and how often its threads sleep and wake."""
-    lines = ["| RTT | exdash | CPU per request | main thread | exdash-net | Qt's network thread | context switches per request |",
-             "|---:|---|---:|---:|---:|---:|---:|"]
+    lines = ["| RTT | exdash --reuse pooled | CPU per request | main thread | exdash-net | Qt's network thread "
+             "| other threads | threads that ended | context switches per request |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
     for entry in report["runs"]:
-        for label, mode in (("pooled, refresh cycles", entry["exdash"]["modes"]["pooled"]),
-                            ("pooled, concurrency 1", entry["exdashSequential"]["modes"]["pooled"])):
+        for label, mode in (("refresh cycles", entry["exdashPooled"]["modes"]["pooled"]),
+                            ("concurrency 1", entry["exdashSequential"]["modes"]["pooled"])):
             threads = mode.get("cpuMsPerRequestByThread") or {}
-            cells = [threads.get(k) for k in ("main", "exdash-net", "qt-network")]
+            cells = [threads.get(k) for k in ("main", "exdash-net", "qt-network", "other", "ended")]
             lines.append(f"| {entry['rttMs']} | {label} | {mode['cpuMsPerRequest']:.3f} | "
                          + " | ".join("—" if c is None else f"{c:.3f}" for c in cells)
                          + f" | {number(mode.get('contextSwitchesPerRequest'))} |")
@@ -160,7 +161,8 @@ def targets(report):
             ("concurrency 1: call p50 − curl's ≤ 0.5 ms", sequential["warm"] - curl, 0.5, "≤"),
             ("refresh cycle p50 ≤ 1.2 × (1 RTT + server)", pooled["cycle"] / floor if floor else None, 1.2, "≤"),
             ("≥ 4 × faster cycle than python-session", rows["python-session"]["cycle"] / pooled["cycle"], 4, "≥"),
-            ("client CPU ≤ 0.3 ms per request (exsim in its own process)", pooled["cpu"], 0.3, "≤"),
+            ("client CPU ≤ 0.3 ms per request (exsim in its own process, pooled run)",
+             entry["exdashPooled"]["modes"]["pooled"]["cpuMsPerRequest"], 0.3, "≤"),
         ]
         if rtt == 50:
             checks.insert(1, ("no-reuse p50 / pooled p50 ≥ 2.9", fresh["warm"] / pooled["warm"], 2.9, "≥"))
@@ -229,12 +231,17 @@ def main():
         for rtt in (int(value) for value in args.rtt.split(",")):
             baselines.log(f"RTT {rtt} ms: exdash --bench")
             exdash = run_exdash(args.exdash, rtt, args.cycles)
+            # CPU per request from a run of the pooled arm alone: in an interleaved run the no-reuse arm's
+            # managers end in a thread of their own, partly during the next (pooled) cycle.
+            baselines.log(f"RTT {rtt} ms: exdash --bench --reuse pooled")
+            pooled_only = run_exdash(args.exdash, rtt, args.cycles, ["--reuse", "pooled"])
             baselines.log(f"RTT {rtt} ms: exdash --bench --concurrency 1")
             sequential = run_exdash(args.exdash, rtt, args.cycles, ["--concurrency", "1", "--reuse", "pooled"])
             baselines.log(f"RTT {rtt} ms: baselines")
             with baselines.Exsim(args.exsim, rtt, 0, rate_limits=False) as exsim:
                 clients = baselines.run_clients(exsim.endpoints, args.cycles)
-            entry = {"rttMs": rtt, "serverMs": 0, "exdash": exdash, "exdashSequential": sequential,
+            entry = {"rttMs": rtt, "serverMs": 0, "exdash": exdash, "exdashPooled": pooled_only,
+                     "exdashSequential": sequential,
                      "clients": clients}
             entry["rows"] = rows_for(entry, exdash)
             runs.append(entry)

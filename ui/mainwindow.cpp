@@ -467,11 +467,12 @@ bool MainWindow::start(QString *error)
 }
 
 std::unique_ptr<Session> MainWindow::startedSession(const SessionConfig &config, DemoStarter startDemo,
-                                                    QString *error)
+                                                    bool paused, QString *error)
 {
     auto session = std::make_unique<Session>(std::move(startDemo));
     if (!session->start(config, error))
         return nullptr;
+    session->refresher()->setPaused(paused);
     session->refresher()->start();
     return session;
 }
@@ -479,26 +480,30 @@ std::unique_ptr<Session> MainWindow::startedSession(const SessionConfig &config,
 bool MainWindow::startSession(const SessionConfig &config, QString *error)
 {
     m_session.reset(); // the last session's simulator and threads end before the next one starts
-    std::unique_ptr<Session> session = startedSession(config, m_startDemo, error);
+    forgetSessionData();
+    std::unique_ptr<Session> session = startedSession(config, m_startDemo, m_pause->isChecked(), error);
     if (!session)
         return false;
-    session->refresher()->setPaused(m_pause->isChecked());
     start(std::move(session));
     return true;
 }
 
-void MainWindow::start(std::unique_ptr<Session> running)
+void MainWindow::forgetSessionData()
 {
     m_reported.clear();
     m_firstRefreshDone = false;
     m_phaseBar->setPinned(false); // a request of the last session means nothing in this one
-    m_config = running->config();
     for (Exchange e : allExchanges) {
         m_tickers->setTickers(e, {});
         m_positions->setPositions(e, {});
         m_accounts->clear(e);
     }
+}
 
+void MainWindow::start(std::unique_ptr<Session> running)
+{
+    forgetSessionData();
+    m_config = running->config();
     m_session = std::move(running);
     connect(m_session->http(), &HttpClient::sampleReady, m_log, &LatencyLog::append);
     for (ExchangeClient *client : m_session->clients()) {
@@ -508,6 +513,14 @@ void MainWindow::start(std::unique_ptr<Session> running)
         connect(client, &ExchangeClient::accountUpdated, m_accounts, &AccountModel::setAccount);
     }
     connect(m_session->refresher(), &Refresher::statusChanged, this, &MainWindow::onFetched);
+    // What answered before the window listened: a feed that cannot go out (no credentials) says so at once.
+    for (Exchange e : allExchanges) {
+        for (DataKind kind : allDataKinds) {
+            const FeedStatus status = m_session->refresher()->status(e, kind);
+            if (!status.inFlight && (status.lastSuccessMs > 0 || !status.lastError.ok()))
+                onFetched(e, kind);
+        }
+    }
     if (!m_config.demo)
         loadLiveCredentials();
 

@@ -45,11 +45,12 @@ public:
     // Starts the session (demo: the simulated exchanges in-process) and the refresher.
     bool start(QString *error = nullptr);
     // Shows a session already started, whose first requests may be out: started before the window is built,
-    // its connections open while the widgets are made. Its answers are taken from the next event loop turn.
+    // its connections open while the widgets are made. Answers from the network are delivered by the event
+    // loop, so none is missed; a feed that failed at once (no credentials) is taken from its status.
     void start(std::unique_ptr<Session> running);
-    // A session for config with its refresher started (not paused).
+    // A session for config with its refresher started.
     static std::unique_ptr<Session> startedSession(const SessionConfig &config, DemoStarter startDemo,
-                                                   QString *error);
+                                                   bool paused, QString *error);
     bool firstRefreshDone() const { return m_firstRefreshDone; }
 
     Session *session() const { return m_session.get(); }
@@ -84,6 +85,7 @@ private:
     void placeOnScreen();
     void fitWithFrame(const QMargins &frame);
     bool startSession(const SessionConfig &config, QString *error);
+    void forgetSessionData(); // the models and first-refresh state of the last session
     void loadLiveCredentials();
     void setReuseMode(ReuseMode mode);
     void showReuseMode(ReuseMode mode); // the switch and the menu, without changing anything

@@ -60,8 +60,21 @@ struct ThreadCpu
     double ms = 0;
 };
 
-// CPU time of each thread of this process by thread id, in ms, with its role: where a request's CPU goes.
-// An exsim thread (in-process) is left out.
+double mainThreadCpuMs()
+{
+    timespec spent {};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spent);
+    return double(spent.tv_sec) * 1e3 + double(spent.tv_nsec) / 1e6;
+}
+
+bool threadStatsReadable()
+{
+    return QFile::exists(QStringLiteral("/proc/thread-self/schedstat"));
+}
+
+// CPU time of each other thread of this process by thread id, in ms, with its role: where a request's CPU
+// goes. The main thread's is read with mainThreadCpuMs() beside the process's, so that these reads of /proc
+// fall outside it; an exsim thread (in-process) is left out.
 std::map<QString, ThreadCpu> cpuMsByThread()
 {
     std::map<QString, ThreadCpu> byThread;
@@ -73,12 +86,11 @@ std::map<QString, ThreadCpu> cpuMsByThread()
         if (!comm.open(QIODevice::ReadOnly) || !schedstat.open(QIODevice::ReadOnly))
             continue; // the thread has just ended
         const QByteArray name = comm.readAll().trimmed();
-        if (name.startsWith("exsim"))
+        if (tid == self || name.startsWith("exsim"))
             continue;
-        const QString role = tid == self         ? QStringLiteral("main")
-            : name == "exdash-net"               ? QStringLiteral("exdash-net")
-            : name.startsWith("QNetworkAccessM") ? QStringLiteral("qt-network")
-                                                 : QStringLiteral("other");
+        const QString role = name == "exdash-net" ? QStringLiteral("exdash-net")
+            : name.startsWith("QNetworkAccessM")  ? QStringLiteral("qt-network")
+                                                  : QStringLiteral("other");
         byThread[tid] = {role, schedstat.readAll().split(' ').value(0).toDouble() / 1e6};
     }
     return byThread;
@@ -254,6 +266,8 @@ int BenchRunner::run(const SessionConfig &requested, const BenchOptions &options
     double cycleCpuStart = 0;
     qint64 cycleSwitchesStart = 0;
     std::map<QString, ThreadCpu> cycleThreadsStart;
+    double cycleMainStart = 0;
+    const bool byThread = threadStatsReadable();
     int logFullAtCycle = -1;
     QJsonArray rss {residentKb()};
 
@@ -269,7 +283,9 @@ int BenchRunner::run(const SessionConfig &requested, const BenchOptions &options
     };
 
     std::function<void()> startCycle = [&] {
-        cycleThreadsStart = cpuMsByThread();
+        if (byThread)
+            cycleThreadsStart = cpuMsByThread();
+        cycleMainStart = mainThreadCpuMs();
         cycleCpuStart = clientCpuMs();
         cycleSwitchesStart = processContextSwitches();
         cycleClock.start();
@@ -303,18 +319,24 @@ int BenchRunner::run(const SessionConfig &requested, const BenchOptions &options
         cycleIntervalsNs.clear();
         arm.cycleMs.push_back(double(cycleClock.nsecsElapsed()) / 1e6);
         const double cycleCpuMs = clientCpuMs() - cycleCpuStart;
+        const double cycleMainMs = mainThreadCpuMs() - cycleMainStart;
         arm.cpuMs += cycleCpuMs;
         arm.contextSwitches += processContextSwitches() - cycleSwitchesStart;
-        // A thread that ended within the cycle (a no-reuse request's manager's network thread) took its
-        // figures with it: what the live threads do not account for is "ended".
-        double accounted = 0;
-        for (const auto &[tid, thread] : cpuMsByThread()) {
-            const auto start = cycleThreadsStart.find(tid);
-            const double ms = thread.ms - (start == cycleThreadsStart.end() ? 0 : start->second.ms);
-            arm.cpuMsByThread[thread.role] += ms;
-            accounted += ms;
+        if (byThread) {
+            // A thread that ended within the cycle (a no-reuse request's manager's network thread, which the
+            // reaper can also end during the next cycle) took its figures with it: what the live threads do
+            // not account for is "ended". A thread's own figure lags by up to a scheduler tick, so "ended"
+            // is near 0 either way when no thread ended.
+            double accounted = cycleMainMs;
+            arm.cpuMsByThread[QStringLiteral("main")] += cycleMainMs;
+            for (const auto &[tid, thread] : cpuMsByThread()) {
+                const auto start = cycleThreadsStart.find(tid);
+                const double ms = thread.ms - (start == cycleThreadsStart.end() ? 0 : start->second.ms);
+                arm.cpuMsByThread[thread.role] += ms;
+                accounted += ms;
+            }
+            arm.cpuMsByThread[QStringLiteral("ended")] += cycleCpuMs - accounted;
         }
-        arm.cpuMsByThread[QStringLiteral("ended")] += std::max(0.0, cycleCpuMs - accounted);
         ++done;
         if (logFullAtCycle < 0 && log.size() == log.capacity())
             logFullAtCycle = done;
@@ -350,9 +372,13 @@ int BenchRunner::run(const SessionConfig &requested, const BenchOptions &options
         LatencyFilter filter;
         filter.arm = mode;
         const LatencyStats calls = log.stats(filter);
-        QJsonObject threads;
-        for (const auto &[role, ms] : arm.cpuMsByThread)
-            threads.insert(role, json(arm.requests > 0 ? ms / arm.requests : std::nan("")));
+        QJsonValue threads = QJsonValue::Null; // no per-thread figures from this kernel
+        if (byThread) {
+            QJsonObject perRole;
+            for (const auto &[role, ms] : arm.cpuMsByThread)
+                perRole.insert(role, json(arm.requests > 0 ? ms / arm.requests : std::nan("")));
+            threads = perRole;
+        }
         QJsonObject endpoints;
         for (const auto &[endpoint, ms] : arm.callMsByEndpoint) {
             endpoints.insert(endpoint,

@@ -29,7 +29,8 @@ struct SessionConfig
 };
 
 class Settings;
-// Per direction, the spread of the delay around half the RTT, in the app's demo mode (tests and benchmarks keep exsim's 0).
+// Per direction, the spread of the delay around half the RTT, in the app's demo mode (tests and benchmarks
+// keep exsim's 0).
 constexpr double demoJitterMs = 3;
 // What the user's settings ask for (command-line options override it afterwards).
 SessionConfig configFromSettings(const Settings &settings);

@@ -53,8 +53,8 @@ int main(int argc, char *argv[])
                                  QStringLiteral("Emulated round trip, ms (default 50)."),
                                  QStringLiteral("ms"), QStringLiteral("50"));
     const QCommandLineOption jitter(QStringLiteral("jitter"),
-                                    QStringLiteral("Spread of each chunk's delay around RTT/2, ms."), QStringLiteral("ms"),
-                                    QStringLiteral("0"));
+                                    QStringLiteral("Spread of each chunk's delay around RTT/2, ms."),
+                                    QStringLiteral("ms"), QStringLiteral("0"));
     const QCommandLineOption serverMs(QStringLiteral("server-ms"),
                                       QStringLiteral("Server processing time per request, ms."),
                                       QStringLiteral("ms"), QStringLiteral("0"));

@@ -109,7 +109,8 @@ bool WanLink::listen(quint16 upstreamPort, quint16 port)
 
 double WanLink::oneWayDelayMs()
 {
-    // Centred on half the RTT, so that the link's mean round trip is the one set.
+    // Centred on half the RTT, so that the link's round trip is the one set on average; keeping chunks in
+    // order, and never delivering before they were read, can only add to it.
     double jitter = 0;
     if (m_jitterMs > 0)
         jitter = std::uniform_real_distribution<double>(-m_jitterMs / 2, m_jitterMs / 2)(m_random);
