@@ -26,6 +26,8 @@ private slots:
     void formats();
     void showsTheReport();
     void noGain();
+    void noVerdictFromTheFirstCalls_data();
+    void noVerdictFromTheFirstCalls();
     void hintOnlyWithOneArm_data();
     void hintOnlyWithOneArm();
     void fromALog();
@@ -219,7 +221,7 @@ void tst_GainPanel::showsTheReport()
 
     // A new report replaces every number.
     GainReport next = report;
-    next.pooled = {7, 48.04, 51.0, 0};
+    next.pooled = {27, 48.04, 51.0, 0};
     next.speedup = 160.7 / 48.04;
     next.msSavedPerCall = 160.7 - 48.04;
     next.secondsSavedPerDay = 42.4;
@@ -231,7 +233,7 @@ void tst_GainPanel::showsTheReport()
     panel.setReport(next);
     QCOMPARE(panel.headlineText(), QStringLiteral("Reuse is 3.3× faster · 113 ms saved per call"));
     QCOMPARE(text(panel, "pooledP50"), QStringLiteral("48.0 ms"));
-    QCOMPARE(text(panel, "pooledCalls"), QStringLiteral("7"));
+    QCOMPARE(text(panel, "pooledCalls"), QStringLiteral("27"));
     QCOMPARE(text(panel, "handshakesAvoided"), QStringLiteral("18"));
     QCOMPARE(text(panel, "savedPerDay"), QStringLiteral("42 s/day at 9.6 calls/min"));
     QCOMPARE(text(panel, "reuseRates"), absentText());
@@ -251,6 +253,36 @@ void tst_GainPanel::noGain()
     QCOMPARE(panel.headlineText(),
              QStringLiteral("No gain from reuse measured · 0.8× · 10 ms more per call"));
     QCOMPARE(text(panel, "savedPerDay"), QStringLiteral("none at 48 calls/min"));
+}
+
+void tst_GainPanel::noVerdictFromTheFirstCalls_data()
+{
+    QTest::addColumn<int>("pooledCalls");
+    QTest::addColumn<int>("noReuseCalls");
+    QTest::addColumn<QString>("headline");
+    const QString measuring =
+        QStringLiteral("Measuring: %1 pooled and %2 no-reuse calls so far, a verdict from 20 each");
+    QTest::newRow("a few each") << 11 << 4 << measuring.arg(11).arg(4);
+    QTest::newRow("pooled short by one") << 19 << 400 << measuring.arg(19).arg(400);
+    QTest::newRow("no-reuse short by one") << 400 << 19 << measuring.arg(400).arg(19);
+    QTest::newRow("enough") << 20 << 20 << QStringLiteral("Reuse is 3.1× faster · 108 ms saved per call");
+}
+
+void tst_GainPanel::noVerdictFromTheFirstCalls()
+{
+    // Right after launch the pooled arm's median is its first calls' handshakes: no verdict either way yet,
+    // and the figures are still shown.
+    QFETCH(int, pooledCalls);
+    QFETCH(int, noReuseCalls);
+    QFETCH(QString, headline);
+    GainReport report = sampleReport();
+    report.pooled.count = pooledCalls;
+    report.noReuse.count = noReuseCalls;
+    GainPanel panel;
+    panel.setReport(report);
+    QCOMPARE(panel.headlineText(), headline);
+    QCOMPARE(text(panel, "pooledCalls"), QString::number(pooledCalls));
+    QCOMPARE(text(panel, "noReuseP50"), QStringLiteral("160.7 ms"));
 }
 
 void tst_GainPanel::hintOnlyWithOneArm_data()
@@ -325,16 +357,32 @@ void tst_GainPanel::fromALog()
     QCOMPARE(text(panel, "reuseRates"), QStringLiteral("Bitunix 90.0 %"));
     QCOMPARE(text(panel, "openConnections"), QStringLiteral("Bitunix ≈1 (h2), oldest 1 min 40 s"));
 
-    for (int i = 0; i < 10; ++i) {
-        s.reuse = ReuseMode::NoReuse;
-        s.connection = ConnectionKind::New;
-        s.connectionsOpened = 1;
-        s.startedAtMsSinceEpoch = now - 95'000 + i * 10'000;
-        s.finishedMs = 150;
-        log.append(s);
-    }
+    const auto appendNoReuse = [&](int count) {
+        for (int i = 0; i < count; ++i) {
+            s.reuse = ReuseMode::NoReuse;
+            s.connection = ConnectionKind::New;
+            s.connectionsOpened = 1;
+            s.startedAtMsSinceEpoch = now - 95'000 + i * 4'000;
+            s.finishedMs = 150;
+            log.append(s);
+        }
+    };
+    appendNoReuse(10);
     panel.setReport(GainReport::compute(log, now));
     QVERIFY(!panel.isHintShown());
+    QCOMPARE(panel.headlineText(),
+             QStringLiteral("Measuring: 10 pooled and 10 no-reuse calls so far, a verdict from 20 each"));
+
+    for (int i = 0; i < 10; ++i) {
+        s.reuse = ReuseMode::Pooled;
+        s.connection = ConnectionKind::Reused;
+        s.connectionsOpened = 0;
+        s.startedAtMsSinceEpoch = now - 93'000 + i * 4'000;
+        s.finishedMs = 50;
+        log.append(s);
+    }
+    appendNoReuse(10);
+    panel.setReport(GainReport::compute(log, now));
     QCOMPARE(panel.headlineText(), QStringLiteral("Reuse is 3.0× faster · 100 ms saved per call"));
 }
 

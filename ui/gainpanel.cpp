@@ -299,7 +299,11 @@ void GainPanel::setReport(const GainReport &report)
     m_window->setText(tr("Last %1 · successful API calls").arg(window));
 
     m_gain = false;
-    if (r.bothArms() && std::isfinite(r.msSavedPerCall) && r.msSavedPerCall > 0) {
+    if (r.bothArms() && !r.enoughForVerdict()) {
+        m_headline->setText(tr("Measuring: %1 pooled and %2 no-reuse calls so far, a verdict from %3 each")
+                                .arg(formatCount(r.pooled.count), formatCount(r.noReuse.count))
+                                .arg(GainReport::callsForVerdict));
+    } else if (r.bothArms() && std::isfinite(r.msSavedPerCall) && r.msSavedPerCall > 0) {
         m_gain = true;
         // Wrapped, if need be, at the separator.
         m_headline->setText(unbroken(tr("Reuse is %1 faster").arg(formatSpeedup(r.speedup))) + separator

@@ -83,6 +83,13 @@ struct GainReport
     QList<OpenConnectionEstimate> openConnections;
 
     bool bothArms() const { return pooled.hasSamples() && noReuse.hasSamples(); }
+    // The pooled arm's first calls open its connections, three round trips each: until both arms have more
+    // calls than a refresh cycle or two, their medians say how the session started, not what reuse saves.
+    static constexpr int callsForVerdict = 20;
+    bool enoughForVerdict() const
+    {
+        return pooled.count >= callsForVerdict && noReuse.count >= callsForVerdict;
+    }
     bool anyArm() const { return pooled.hasSamples() || noReuse.hasSamples(); }
     int handshakesAvoided() const { return pooledTotal.handshakesAvoided(); } // pooled arm
     PoolCounts total() const; // both arms
