@@ -337,7 +337,9 @@ void GainPanel::setReport(const GainReport &report)
             .arg(formatCount(r.pooledTotal.requests), formatCount(r.pooledTotal.connectionsOpened)));
 
     const QString rate = formatRate(r.callsPerMinute);
-    if (r.bothArms() && r.secondsSavedPerDay >= 0)
+    if (r.bothArms() && !r.enoughForVerdict())
+        m_savedPerDay->setText(tr("measuring (%1)").arg(rate));
+    else if (r.bothArms() && r.secondsSavedPerDay >= 0)
         m_savedPerDay->setText(tr("%1 at %2").arg(formatPerDay(r.secondsSavedPerDay), rate));
     else if (r.bothArms())
         m_savedPerDay->setText(tr("none at %1").arg(rate));
