@@ -38,6 +38,7 @@ private slots:
     void cleanup();
     void placementFunctions();
     void firstLaunchFitsTheScreen();
+    void oneArmWithItsHintFits();
     void geometryFromABiggerMonitorFits_data();
     void geometryFromABiggerMonitorFits();
     void docksSavedOnABiggerMonitorFit();
@@ -257,6 +258,18 @@ void tst_WindowFit::firstLaunchFitsTheScreen()
     // It takes the room it is given: the preferred 1440x900, or all of a smaller screen.
     QCOMPARE(window->width(),
              std::min(1440, available.width() - (window->frameGeometry().width() - window->width())));
+}
+
+void tst_WindowFit::oneArmWithItsHintFits()
+{
+    // Pooled, the default: the gain panel has one arm and says, under its facts, how to measure the other.
+    SessionConfig config = demo();
+    config.reuse = ReuseMode::Pooled;
+    auto window = m_fixture->open(config);
+    QVERIFY(window->firstRefreshDone());
+    QVERIFY(QTest::qWaitFor([&] { return window->gainPanel()->isHintShown(); }, 20'000));
+    window->session()->refresher()->setPaused(true);
+    VERIFY_FITS(window.get());
 }
 
 void tst_WindowFit::geometryFromABiggerMonitorFits_data()

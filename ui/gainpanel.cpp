@@ -262,7 +262,10 @@ QSize GainPanel::minimumSizeHint() const
 {
     const QMargins margins = layout()->contentsMargins();
     const int stacked = std::max(m_arms->minimumSize().width(), m_facts->minimumSize().width());
-    return QSize(margins.left() + stacked + margins.right(), QWidget::minimumSizeHint().height());
+    // The headline, the facts and the hint wrap: at this width they need what heightForWidth says, which the
+    // layout's own minimum leaves out (a dock gives a widget its minimum height, no more).
+    const int height = std::max(QWidget::minimumSizeHint().height(), layout()->totalHeightForWidth(width()));
+    return QSize(margins.left() + stacked + margins.right(), height);
 }
 
 void GainPanel::placeColumns(int width)
@@ -372,6 +375,7 @@ void GainPanel::setReport(const GainReport &report)
     const QString hint = r.hint();
     m_hint->setText(hint);
     m_hint->setVisible(!hint.isEmpty());
+    updateGeometry(); // the texts' lines, and so the height the panel needs, may have changed
 
     applyColors();
     describeForScreenReaders();
