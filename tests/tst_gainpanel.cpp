@@ -338,18 +338,23 @@ void tst_GainPanel::fromALog()
 {
     // The panel shows what GainReport::compute made, end to end.
     LatencyLog log;
-    RequestSample s;
-    s.host = QStringLiteral("fapi.bitunix.com:443");
-    s.exchange = QStringLiteral("bitunix");
-    s.protocol = HttpProtocol::Http2;
-    for (int i = 0; i < 10; ++i) {
-        s.reuse = ReuseMode::Pooled;
-        s.connection = i == 0 ? ConnectionKind::New : ConnectionKind::Reused;
-        s.connectionsOpened = i == 0 ? 1 : 0;
-        s.startedAtMsSinceEpoch = now - 100'000 + i * 10'000;
-        s.finishedMs = 50;
-        log.append(s);
-    }
+    // count calls of one arm from startMs on, stepMs apart; the pooled arm's first call opens its connection.
+    const auto append = [&log](ReuseMode arm, int count, qint64 startMs, qint64 stepMs, double ms) {
+        RequestSample s;
+        s.host = QStringLiteral("fapi.bitunix.com:443");
+        s.exchange = QStringLiteral("bitunix");
+        s.protocol = HttpProtocol::Http2;
+        s.reuse = arm;
+        s.finishedMs = ms;
+        for (int i = 0; i < count; ++i) {
+            const bool opens = arm == ReuseMode::NoReuse || (log.size() == 0 && i == 0);
+            s.connection = opens ? ConnectionKind::New : ConnectionKind::Reused;
+            s.connectionsOpened = opens ? 1 : 0;
+            s.startedAtMsSinceEpoch = startMs + i * stepMs;
+            log.append(s);
+        }
+    };
+    append(ReuseMode::Pooled, 10, now - 100'000, 10'000, 50);
     GainPanel panel;
     panel.setReport(GainReport::compute(log, now));
     QVERIFY(panel.isHintShown());
@@ -359,31 +364,14 @@ void tst_GainPanel::fromALog()
     QCOMPARE(text(panel, "reuseRates"), QStringLiteral("Bitunix 90.0 %"));
     QCOMPARE(text(panel, "openConnections"), QStringLiteral("Bitunix ≈1 (h2), oldest 1 min 40 s"));
 
-    const auto appendNoReuse = [&](int count) {
-        for (int i = 0; i < count; ++i) {
-            s.reuse = ReuseMode::NoReuse;
-            s.connection = ConnectionKind::New;
-            s.connectionsOpened = 1;
-            s.startedAtMsSinceEpoch = now - 95'000 + i * 4'000;
-            s.finishedMs = 150;
-            log.append(s);
-        }
-    };
-    appendNoReuse(10);
+    append(ReuseMode::NoReuse, 10, now - 95'000, 4'000, 150);
     panel.setReport(GainReport::compute(log, now));
     QVERIFY(!panel.isHintShown());
     QCOMPARE(panel.headlineText(),
              QStringLiteral("Measuring: 10 pooled and 10 no-reuse calls so far, a verdict from 20 each"));
 
-    for (int i = 0; i < 10; ++i) {
-        s.reuse = ReuseMode::Pooled;
-        s.connection = ConnectionKind::Reused;
-        s.connectionsOpened = 0;
-        s.startedAtMsSinceEpoch = now - 93'000 + i * 4'000;
-        s.finishedMs = 50;
-        log.append(s);
-    }
-    appendNoReuse(10);
+    append(ReuseMode::Pooled, 10, now - 93'000, 4'000, 50);
+    append(ReuseMode::NoReuse, 10, now - 95'000, 4'000, 150);
     panel.setReport(GainReport::compute(log, now));
     QCOMPARE(panel.headlineText(), QStringLiteral("Reuse is 3.0× faster · 100 ms saved per call"));
 }

@@ -36,6 +36,7 @@ private slots:
     void gainPanelShowsWhatTheLogHolds();
     void reuseSwitchChangesTheNextRequests();
     void positionsSayWhyTheyAreEmpty();
+    void firstRefreshCountsFeedsThatFailedAtOnce();
     void csvExportHasEverySampleAndNoSecret();
     void phaseBarKeepsAPickedRequestUntilLive();
 
@@ -183,6 +184,25 @@ void tst_MainWindow::positionsSayWhyTheyAreEmpty()
     QVERIFY(empty->isVisible());
     QTRY_VERIFY(empty->text().contains(QLatin1String("no credentials")));
     QTRY_VERIFY(window->statusText().contains(QLatin1String("error")));
+}
+
+void tst_MainWindow::firstRefreshCountsFeedsThatFailedAtOnce()
+{
+    // Without credentials the private feeds fail inside the refresher's start, before the window listens to
+    // it; the public ones fail a moment later (nothing listens on port 9). The first refresh is complete
+    // then, not at the private feeds' next try, ten minutes on.
+    SessionConfig config;
+    config.demo = false;
+    config.bitunixUrl = QUrl(QStringLiteral("https://127.0.0.1:9"));
+    config.hyperliquidUrl = QUrl(QStringLiteral("https://127.0.0.1:9"));
+    for (int &cadence : config.cadenceMs)
+        cadence = 600'000;
+    MainWindow window(m_fixture->settings(), m_fixture->credentials(), config, exsimStarter());
+    QSignalSpy first(&window, &MainWindow::firstRefreshCompleted);
+    QString error;
+    QVERIFY2(window.start(&error), qPrintable(error));
+    QVERIFY(first.wait(20'000));
+    QVERIFY(window.firstRefreshDone());
 }
 
 void tst_MainWindow::csvExportHasEverySampleAndNoSecret()

@@ -480,10 +480,11 @@ std::unique_ptr<Session> MainWindow::startedSession(const SessionConfig &config,
 bool MainWindow::startSession(const SessionConfig &config, QString *error)
 {
     m_session.reset(); // the last session's simulator and threads end before the next one starts
-    forgetSessionData();
     std::unique_ptr<Session> session = startedSession(config, m_startDemo, m_pause->isChecked(), error);
-    if (!session)
+    if (!session) {
+        forgetSessionData(); // no session: what it showed would never turn stale
         return false;
+    }
     start(std::move(session));
     return true;
 }
