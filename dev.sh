@@ -21,6 +21,8 @@ packages=(
     qt6-base-dev libqt6opengl6-dev qt6-charts-dev
     libssl-dev ca-certificates libnghttp2-dev qtkeychain-qt6-dev
     libqt6svg6 curl
+    # The probe's HTTP server; its CMake package needs the WebSockets one, which Debian's -dev omits.
+    qt6-httpserver-dev qt6-websockets-dev
 )
 # The benchmark's baselines and plot (bench/): Debian's Python with requests and matplotlib.
 if [ "$action" = bench ]; then packages+=(python3 python3-requests python3-matplotlib); fi
@@ -29,6 +31,8 @@ if [ "$action" = bench ]; then packages+=(xvfb); fi
 # The sanitizer build (CMakePresets.json, preset asan): clang, its ASan/UBSan/libFuzzer runtimes (only
 # recommended by clang-14), and llvm-symbolizer for readable stacks.
 if [ "$action" = test ]; then packages+=(clang-14 libclang-rt-14-dev llvm-14); fi
+# The probe's tests check its output with promtool and scrape it with a real Prometheus server.
+if [ "$action" = test ]; then packages+=(prometheus); fi
 # tests/stress.sh keeps every core busy with it.
 if [ "$action" = test ]; then packages+=(stress-ng); fi
 missing=()

@@ -3,8 +3,10 @@
 
 #include "cli/benchrunner.h"
 #include "cli/oncerunner.h"
+#include "cli/quitonsignals.h"
 #include "config/credentialstore.h"
 #include "config/settings.h"
+#include "probe/probe.h"
 #include "sim/exsimprocess.h"
 #include "sim/exsimthread.h"
 
@@ -87,15 +89,29 @@ struct Options
         QStringLiteral("startup-report"),
         QStringLiteral("Open the window, print how long it took to show it and to complete the first refresh "
                        "(JSON), exit.")};
+    QCommandLineOption probe {
+        QStringLiteral("probe"),
+        QStringLiteral("Refresh without a window and serve Prometheus metrics (/metrics) and a health check "
+                       "(/healthz) until SIGINT or SIGTERM.")};
+    QCommandLineOption listen {
+        QStringLiteral("listen"),
+        QStringLiteral("With --probe: address and port to serve on (default 127.0.0.1:9469; [::1]:9469, "
+                       "0.0.0.0:9469; port 0 picks a free one)."),
+        QStringLiteral("host:port")};
+    QCommandLineOption probeAccount {
+        QStringLiteral("probe-account"),
+        QStringLiteral("With --probe: fetch positions and account too and export equity, uPnL and positions "
+                       "(off by default: the probe then uses no credentials).")};
     QCommandLineOption palette {QStringLiteral("palette"),
                                 QStringLiteral("system, light or dark (default: as chosen in View > Theme)."),
                                 QStringLiteral("name")};
 
     void addTo(QCommandLineParser &parser) const
     {
-        parser.addOptions({once, bench, cycles, json, demo, bitunixUrl, hyperliquidUrl, caFile, address, rtt,
-                           reuse, share, fullMarket, screenshot, after, palette, concurrency, inProcess,
-                           startupReport});
+        parser.addOptions({once,           bench,      cycles,  json,        demo,        bitunixUrl,
+                           hyperliquidUrl, caFile,     address, rtt,         reuse,       share,
+                           fullMarket,     screenshot, after,   palette,     concurrency, inProcess,
+                           startupReport,  probe,      listen,  probeAccount});
     }
 };
 
@@ -146,7 +162,7 @@ bool isHeadless(QCommandLineParser &parser, const Options &options, int argc, ch
         if (parser.isSet(QString::fromLatin1(name)))
             return true;
     }
-    return parser.isSet(options.once) || parser.isSet(options.bench);
+    return parser.isSet(options.once) || parser.isSet(options.bench) || parser.isSet(options.probe);
 }
 
 int fail(const QString &message)
@@ -283,6 +299,42 @@ int runBench(const QCommandLineParser &parser, const Options &o, SessionConfig c
     return code;
 }
 
+QString urlHost(const QHostAddress &address)
+{
+    return address.protocol() == QAbstractSocket::IPv6Protocol
+        ? QLatin1Char('[') + address.toString() + QLatin1Char(']')
+        : address.toString();
+}
+
+int runProbe(const QCommandLineParser &parser, const Options &o, SessionConfig config)
+{
+    QHostAddress address(QHostAddress::LocalHost);
+    quint16 port = Probe::defaultPort;
+    if (parser.isSet(o.listen) && !parseListenAddress(parser.value(o.listen), &address, &port))
+        return fail(QStringLiteral("--listen takes HOST:PORT (127.0.0.1:9469, [::1]:9469, 0.0.0.0:9469)"));
+    config.accountData = parser.isSet(o.probeAccount);
+    if (!config.demo && config.accountData)
+        config.bitunix = loadCredentials();
+    auto session = std::make_unique<Session>(exsimStarter());
+    QString error;
+    if (!session->start(config, &error)) {
+        std::fprintf(stderr, "exdash: %s\n", qPrintable(error));
+        return 1;
+    }
+    const QuitOnSignals quitOnSignals;
+    Probe probe;
+    if (!probe.start(std::move(session), address, port, config.accountData, &error)) {
+        std::fprintf(stderr, "exdash: %s\n", qPrintable(error));
+        return 1;
+    }
+    std::fprintf(
+        stderr,
+        "exdash: probe serving http://%s:%u/metrics and /healthz, %s mode; SIGINT or SIGTERM stops it\n",
+        qPrintable(urlHost(address)), unsigned(probe.port()), config.demo ? "demo" : "live");
+    std::fflush(stderr);
+    return QCoreApplication::exec();
+}
+
 int runHeadless(const QCommandLineParser &parser, const Options &o)
 {
     SessionConfig config;
@@ -291,6 +343,8 @@ int runHeadless(const QCommandLineParser &parser, const Options &o)
         return fail(error);
     if (parser.isSet(o.bench))
         return runBench(parser, o, config);
+    if (parser.isSet(o.probe))
+        return runProbe(parser, o, config);
     if (!config.demo)
         config.bitunix = loadCredentials();
     OnceRunner runner;

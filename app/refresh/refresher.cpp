@@ -12,8 +12,6 @@ Q_LOGGING_CATEGORY(lcRefresh, "exdash.refresh", QtWarningMsg)
 
 namespace {
 
-constexpr int staleAfterCadences = 3;
-
 std::function<qint64()> monotonicMsFromNow()
 {
     QElapsedTimer timer;

@@ -16,6 +16,8 @@
 // The state of one data kind of one exchange, as the status bar and the empty states show it.
 struct FeedStatus
 {
+    static constexpr int staleAfterCadences = 3;
+
     qint64 lastSuccessMs = 0; // wall clock; 0: never
     FetchError lastError; // of the last attempt
     int failuresInARow = 0;

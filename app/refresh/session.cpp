@@ -61,8 +61,10 @@ bool Session::start(const SessionConfig &config, QString *error)
         // The demo CA is trusted for the simulator's origins alone.
         m_http->setCaCertificates(endpoints.bitunix, {endpoints.ca});
         m_http->setCaCertificates(endpoints.hyperliquid, {endpoints.ca});
-        m_bitunix->setCredentials(endpoints.bitunixApiKey, endpoints.bitunixApiSecret);
-        m_hyperliquid->setAddress(endpoints.hyperliquidAddress);
+        if (config.accountData) {
+            m_bitunix->setCredentials(endpoints.bitunixApiKey, endpoints.bitunixApiSecret);
+            m_hyperliquid->setAddress(endpoints.hyperliquidAddress);
+        }
     } else {
         m_bitunix->setBaseUrl(config.bitunixUrl);
         m_hyperliquid->setBaseUrl(config.hyperliquidUrl);
@@ -76,8 +78,9 @@ bool Session::start(const SessionConfig &config, QString *error)
             m_http->setCaCertificates(config.bitunixUrl, cas);
             m_http->setCaCertificates(config.hyperliquidUrl, cas);
         }
-        m_bitunix->setCredentials(config.bitunix.apiKey, config.bitunix.secret);
-        if (!m_hyperliquid->setAddress(config.hyperliquidAddress)) {
+        if (config.accountData)
+            m_bitunix->setCredentials(config.bitunix.apiKey, config.bitunix.secret);
+        if (config.accountData && !m_hyperliquid->setAddress(config.hyperliquidAddress)) {
             if (error)
                 *error = QStringLiteral("not a Hyperliquid address (0x and 40 hex digits): %1")
                              .arg(config.hyperliquidAddress);

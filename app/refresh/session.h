@@ -26,6 +26,9 @@ struct SessionConfig
     int cadenceMs[dataKindCount] = {}; // > 0: overrides the share's cadence (tests)
     ReuseMode reuse = ReuseMode::Pooled;
     int timeoutMs = HttpClient::defaultTimeoutMs;
+    // false: no credentials at all, so positions and account are never fetched (the probe without
+    // --probe-account).
+    bool accountData = true;
 };
 
 class Settings;
