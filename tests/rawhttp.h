@@ -36,8 +36,11 @@ public:
         m_socket.connectToHost(address, port);
         QObject::connect(&m_socket, &QTcpSocket::readyRead, [this] { m_received += m_socket.readAll(); });
         QObject::connect(&m_socket, &QTcpSocket::disconnected, [this] { m_closed = true; });
-        m_connected =
-            QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::ConnectedState; }, 10'000);
+        QObject::connect(&m_socket, &QTcpSocket::errorOccurred, [this] { m_failed = true; });
+        if (!QTest::qWaitFor(
+                [this] { return m_socket.state() == QAbstractSocket::ConnectedState || m_failed; }, 10'000))
+            qWarning("no connection in 10 s");
+        m_connected = m_socket.state() == QAbstractSocket::ConnectedState;
     }
 
     bool isConnected() const { return m_connected; }
@@ -88,6 +91,7 @@ private:
     QTcpSocket m_socket;
     QByteArray m_received;
     bool m_connected = false;
+    bool m_failed = false;
     bool m_closed = false;
 };
 

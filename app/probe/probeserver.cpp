@@ -108,7 +108,8 @@ private:
         m_closing = true;
         disconnect(m_socket, &QIODevice::readyRead, nullptr, nullptr);
         connect(m_socket, &QIODevice::readyRead, this, &ConnectionGuard::onReadyRead);
-        m_socket->rollbackTransaction();
+        if (m_socket->isTransactionStarted())
+            m_socket->rollbackTransaction();
         m_socket->skip(m_socket->bytesAvailable());
         m_socket->write(plainResponse(status, reason, body));
         m_socket->flush();
