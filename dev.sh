@@ -31,8 +31,9 @@ if [ "$action" = bench ]; then packages+=(xvfb); fi
 # The sanitizer build (CMakePresets.json, preset asan): clang, its ASan/UBSan/libFuzzer runtimes (only
 # recommended by clang-14), and llvm-symbolizer for readable stacks.
 if [ "$action" = test ]; then packages+=(clang-14 libclang-rt-14-dev llvm-14); fi
-# The probe's tests check its output with promtool and scrape it with a real Prometheus server.
-if [ "$action" = test ]; then packages+=(prometheus); fi
+# The probe's tests check its output with promtool, scrape it with a real Prometheus server and check its
+# systemd unit with systemd-analyze.
+if [ "$action" = test ]; then packages+=(prometheus systemd); fi
 # tests/stress.sh keeps every core busy with it.
 if [ "$action" = test ]; then packages+=(stress-ng); fi
 missing=()

@@ -33,6 +33,7 @@ private slots:
     void theExecutableStopsCleanly_data();
     void theExecutableStopsCleanly();
     void theExecutableRejectsABadListenAddress();
+    void theSystemdUnitVerifies();
 
 private:
     static SessionConfig demoConfig(bool accountData);
@@ -401,6 +402,31 @@ void tst_Probe::theExecutableRejectsABadListenAddress()
     QVERIFY(QTest::qWaitFor([&] { return exdash.state() == QProcess::NotRunning; }, 30'000));
     QCOMPARE(exdash.exitCode(), 1);
     QVERIFY(exdash.readAllStandardError().contains("cannot listen on 127.0.0.1:"));
+}
+
+void tst_Probe::theSystemdUnitVerifies()
+{
+    const QString analyze = QStandardPaths::findExecutable(QStringLiteral("systemd-analyze"));
+    QVERIFY2(!analyze.isEmpty(),
+             "systemd-analyze not found: install Debian's systemd package (./dev.sh test does)");
+    QFile unit(QStringLiteral(EXDASH_RESOURCES "/probe/exdash-probe.service"));
+    QVERIFY(unit.open(QIODevice::ReadOnly));
+    QByteArray text = unit.readAll();
+    QVERIFY(text.contains("ExecStart=/usr/bin/exdash --probe "));
+    QVERIFY(text.contains("DynamicUser=yes")); // never root
+    QVERIFY(text.contains("EnvironmentFile=-/etc/exdash/probe.env"));
+    // The installed path does not exist here: the built executable stands in for it.
+    text.replace("/usr/bin/exdash", EXDASH_BINARY);
+    QFile copy(m_home.filePath(QStringLiteral("exdash-probe.service")));
+    QVERIFY(copy.open(QIODevice::WriteOnly));
+    copy.write(text);
+    copy.close();
+    QProcess verify;
+    verify.setProcessChannelMode(QProcess::MergedChannels);
+    verify.start(analyze, {QStringLiteral("verify"), copy.fileName()});
+    QVERIFY(verify.waitForFinished(60'000));
+    const QByteArray said = verify.readAll();
+    QVERIFY2(verify.exitCode() == 0 && said.trimmed().isEmpty(), said.constData());
 }
 
 QTEST_GUILESS_MAIN(tst_Probe)
