@@ -192,6 +192,9 @@ void tst_Probe::labelValuesAreBounded()
     const DemoEndpoints endpoints = probe->session()->demo()->endpoints();
     QVERIFY(!metrics.contains(endpoints.bitunixApiSecret));
     QVERIFY(!metrics.contains(endpoints.bitunixApiKey));
+    const RawResponse health = rawRequest(probe->port(), "GET /healthz HTTP/1.1\r\n\r\n");
+    QCOMPARE(health.status, 200);
+    QVERIFY(!health.body.contains(endpoints.bitunixApiSecret));
     QVERIFY(!metrics.contains("USDT\"")); // no symbol
 }
 
