@@ -2,6 +2,7 @@
 
 #include "rawhttp.h"
 
+#include <QDateTime>
 #include <QTest>
 
 // What each finished request and fetch adds to the probe's metrics.
@@ -186,6 +187,11 @@ void tst_ProbeMetrics::withoutASessionOnlyRequestsAndTheProcess()
     QVERIFY(!text.contains("exdash_account_equity"));
     QVERIFY(exposedSamples(text).value("process_cpu_seconds_total", -1) > 0);
     QVERIFY(exposedSamples(text).value("process_resident_memory_bytes", -1) > 1e6);
+    // This process started before the test's first line, and not long before (the boot time is whole
+    // seconds).
+    const double started = exposedSamples(text).value("process_start_time_seconds", -1);
+    const double now = double(QDateTime::currentMSecsSinceEpoch()) / 1000;
+    QVERIFY2(started <= now + 5 && started > now - 3600, qPrintable(QString::number(now - started)));
     // Every family is announced once, with a type.
     QCOMPARE(text.count("# TYPE exdash_request_duration_seconds histogram\n"), 1);
     QCOMPARE(text.count("# HELP "), text.count("# TYPE "));

@@ -49,6 +49,24 @@ void writeHistograms(ExpositionWriter &out, const char *name, const QStringList 
         out.histogram(name, labels, values, histogram);
 }
 
+// The kernel's record: boot time (/proc/stat) plus the process' start in clock ticks after boot.
+double processStartTimeSeconds()
+{
+    QFile stat(QStringLiteral("/proc/self/stat"));
+    QFile system(QStringLiteral("/proc/stat"));
+    if (!stat.open(QIODevice::ReadOnly) || !system.open(QIODevice::ReadOnly))
+        return 0;
+    // Field 22, counted after the ")" that ends the command name (which may hold spaces).
+    const QByteArray line = stat.readAll();
+    const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+    const double ticksAfterBoot = fields.value(19).toDouble();
+    for (const QByteArray &entry : system.readAll().split('\n')) {
+        if (entry.startsWith("btime "))
+            return entry.mid(6).trimmed().toDouble() + ticksAfterBoot / double(sysconf(_SC_CLK_TCK));
+    }
+    return 0;
+}
+
 // The process' own cost, under the names every Prometheus client library uses.
 void writeProcess(ExpositionWriter &out)
 {
@@ -76,11 +94,12 @@ void writeProcess(ExpositionWriter &out)
         out.family("process_max_fds", "gauge", "Maximum number of open file descriptors.");
         out.sample("process_max_fds", {}, {}, double(limit.rlim_cur));
     }
-    static const double startTime = double(QDateTime::currentMSecsSinceEpoch()) / 1000;
-    out.family(
-        "process_start_time_seconds", "gauge",
-        "Start time of the process since unix epoch in seconds (when its metrics were first asked for).");
-    out.sample("process_start_time_seconds", {}, {}, startTime);
+    const double startTime = processStartTimeSeconds();
+    if (startTime > 0) {
+        out.family("process_start_time_seconds", "gauge",
+                   "Start time of the process since unix epoch in seconds.");
+        out.sample("process_start_time_seconds", {}, {}, startTime);
+    }
 }
 
 } // namespace
@@ -95,11 +114,7 @@ const QList<double> &ProbeMetrics::bucketBounds()
 
 ProbeMetrics::ProbeMetrics(QObject *parent)
     : QObject(parent)
-{
-    // The start time the process reports is taken with the first metrics, not the first scrape.
-    ExpositionWriter unused;
-    writeProcess(unused);
-}
+{ }
 
 void ProbeMetrics::watch(Session *session, bool accountMetrics)
 {
