@@ -31,9 +31,12 @@ struct RawResponse
 class RawConnection
 {
 public:
-    explicit RawConnection(quint16 port, const QHostAddress &address = QHostAddress::LocalHost)
+    // from: the local address to connect from (any loopback address reaches a server on 127.0.0.1).
+    explicit RawConnection(quint16 port, const QHostAddress &from = {})
     {
-        m_socket.connectToHost(address, port);
+        if (!from.isNull() && !m_socket.bind(from))
+            qWarning("cannot bind to %s", qPrintable(from.toString()));
+        m_socket.connectToHost(QHostAddress::LocalHost, port);
         QObject::connect(&m_socket, &QTcpSocket::readyRead, [this] { m_received += m_socket.readAll(); });
         QObject::connect(&m_socket, &QTcpSocket::disconnected, [this] { m_closed = true; });
         QObject::connect(&m_socket, &QTcpSocket::errorOccurred, [this] { m_failed = true; });

@@ -38,7 +38,7 @@ private slots:
 private:
     static SessionConfig demoConfig(bool accountData);
     // A probe on a free loopback port, refreshing; healthy once every data kind it fetches has answered.
-    std::unique_ptr<Probe> startedProbe(bool accountData);
+    std::unique_ptr<Probe> startedProbe(bool accountData, const ProbeLimits &limits = {});
     static QByteArray metricsOf(const Probe &probe);
     QProcessEnvironment processEnvironment() const;
 
@@ -65,7 +65,7 @@ SessionConfig tst_Probe::demoConfig(bool accountData)
     return config;
 }
 
-std::unique_ptr<Probe> tst_Probe::startedProbe(bool accountData)
+std::unique_ptr<Probe> tst_Probe::startedProbe(bool accountData, const ProbeLimits &limits)
 {
     auto session = std::make_unique<Session>(exsimStarter());
     QString error;
@@ -74,7 +74,7 @@ std::unique_ptr<Probe> tst_Probe::startedProbe(bool accountData)
         return {};
     }
     auto probe = std::make_unique<Probe>();
-    if (!probe->start(std::move(session), QHostAddress::LocalHost, 0, accountData, &error)) {
+    if (!probe->start(std::move(session), QHostAddress::LocalHost, 0, accountData, &error, limits)) {
         qWarning("%s", qPrintable(error));
         return {};
     }
@@ -295,7 +295,11 @@ void tst_Probe::healthSaysWhatIsLate()
 
 void tst_Probe::badInputDoesNotDisturbTheRefresher()
 {
-    const std::unique_ptr<Probe> probe = startedProbe(/*accountData=*/false);
+    // A deadline longer than the test, so that the slow request is still hanging at the end whatever the
+    // load.
+    ProbeLimits limits;
+    limits.requestTimeoutMs = 600'000;
+    const std::unique_ptr<Probe> probe = startedProbe(/*accountData=*/false, limits);
     QVERIFY(probe);
     Refresher *refresher = probe->session()->refresher();
     QList<FetchError> failures;
@@ -381,9 +385,6 @@ void tst_Probe::theExecutableStopsCleanly()
     QVERIFY(exdash.waitForFinished(30'000));
     QCOMPARE(exdash.exitStatus(), QProcess::NormalExit);
     QCOMPARE(exdash.exitCode(), 0);
-    // The port is free again.
-    RawConnection after(port);
-    QVERIFY(!after.isConnected());
 }
 
 void tst_Probe::theExecutableRejectsABadListenAddress()

@@ -31,8 +31,10 @@ private:
     bool m_healthy = true;
     int m_scrapes = 0;
     std::unique_ptr<ProbeServer> m_server;
-    std::unique_ptr<ProbeServer> m_strict; // short deadline, few connections
+    std::unique_ptr<ProbeServer> m_strict; // a short deadline
+    std::unique_ptr<ProbeServer> m_few; // few connections, the default deadline
     ProbeLimits m_strictLimits;
+    ProbeLimits m_fewLimits;
 };
 
 void tst_ProbeServer::initTestCase()
@@ -48,10 +50,12 @@ void tst_ProbeServer::initTestCase()
     m_server = std::make_unique<ProbeServer>(metrics, health);
     QString error;
     QVERIFY2(m_server->listen(QHostAddress::LocalHost, 0, &error), qPrintable(error));
-    m_strictLimits.maxConnections = 4;
     m_strictLimits.requestTimeoutMs = 2000;
     m_strict = std::make_unique<ProbeServer>(metrics, health, m_strictLimits);
     QVERIFY2(m_strict->listen(QHostAddress::LocalHost, 0, &error), qPrintable(error));
+    m_fewLimits.maxConnections = 4;
+    m_few = std::make_unique<ProbeServer>(metrics, health, m_fewLimits);
+    QVERIFY2(m_few->listen(QHostAddress::LocalHost, 0, &error), qPrintable(error));
 }
 
 void tst_ProbeServer::servesMetricsInPrometheusFormat()
@@ -180,18 +184,33 @@ void tst_ProbeServer::anIdleConnectionIsClosed()
 
 void tst_ProbeServer::connectionsBeyondTheCapAre503()
 {
-    QVERIFY(QTest::qWaitFor([this] { return m_strict->openConnections() == 0; }, 10'000));
+    // Four in all, two per client address.
+    const QHostAddress one(QStringLiteral("127.0.0.1"));
+    const QHostAddress two(QStringLiteral("127.0.0.2"));
+    const QHostAddress three(QStringLiteral("127.0.0.3"));
     std::vector<std::unique_ptr<RawConnection>> held;
-    for (int i = 0; i < m_strictLimits.maxConnections; ++i)
-        held.push_back(std::make_unique<RawConnection>(m_strict->port()));
-    QVERIFY(QTest::qWaitFor([this] { return m_strict->openConnections() == m_strictLimits.maxConnections; },
-                            10'000));
-    RawConnection oneTooMany(m_strict->port());
-    oneTooMany.send("GET /metrics HTTP/1.1\r\n\r\n");
-    QCOMPARE(oneTooMany.response().status, 503);
+    for (const QHostAddress &from : {one, one})
+        held.push_back(std::make_unique<RawConnection>(m_few->port(), from));
+    QVERIFY(QTest::qWaitFor([this] { return m_few->openConnections() == 2; }, 10'000));
+    RawConnection thirdFromOne(m_few->port(), one);
+    thirdFromOne.send("GET /metrics HTTP/1.1\r\n\r\n");
+    QCOMPARE(thirdFromOne.response().status, 503);
+    {
+        // Another client still gets in while the first holds its share.
+        RawConnection fromTwo(m_few->port(), two);
+        fromTwo.send("GET /metrics HTTP/1.1\r\n\r\n");
+        QCOMPARE(fromTwo.response().status, 200);
+    }
+    QVERIFY(QTest::qWaitFor([this] { return m_few->openConnections() == 2; }, 10'000));
+    for (const QHostAddress &from : {two, two})
+        held.push_back(std::make_unique<RawConnection>(m_few->port(), from));
+    QVERIFY(QTest::qWaitFor([this] { return m_few->openConnections() == 4; }, 10'000));
+    RawConnection fromThree(m_few->port(), three);
+    fromThree.send("GET /metrics HTTP/1.1\r\n\r\n");
+    QCOMPARE(fromThree.response().status, 503);
     held.clear();
-    QVERIFY(QTest::qWaitFor([this] { return m_strict->openConnections() == 0; }, 10'000));
-    QCOMPARE(rawRequest(m_strict->port(), "GET /metrics HTTP/1.1\r\n\r\n").status, 200);
+    QVERIFY(QTest::qWaitFor([this] { return m_few->openConnections() == 0; }, 10'000));
+    QCOMPARE(rawRequest(m_few->port(), "GET /metrics HTTP/1.1\r\n\r\n").status, 200);
 }
 
 void tst_ProbeServer::listeningOnATakenPortFails()

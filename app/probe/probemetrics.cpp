@@ -283,13 +283,15 @@ void ProbeMetrics::writeFeeds(ExpositionWriter &out, qint64 nowMs) const
         out.sample("exdash_refresh_cadence_seconds", {QStringLiteral("data")}, {nameOf(kind)},
                    double(refresher.cadence(kind)) / 1000);
 
-    out.family("exdash_rate_limit_used_ratio", "gauge",
-               "Share of the exchange's rate limit spent in its current window (its busiest budget).");
+    out.family(
+        "exdash_rate_limit_used_ratio", "gauge",
+        "Share of the exchange's whole rate limit in use: its busiest budget's use of the share exdash "
+        "allows itself, times that share.");
     for (ExchangeClient *client : refresher.clients()) {
         const auto [used, capacity] = refresher.budgetUse(client->exchange());
-        if (client->budgetCapacity() > 0 && capacity > 0)
+        if (capacity > 0)
             out.sample("exdash_rate_limit_used_ratio", exchangeLabel, {nameOf(client->exchange())},
-                       double(used) / client->budgetCapacity());
+                       double(used) / capacity * refresher.sharePercent() / 100.0);
     }
     out.family("exdash_rate_limit_share_ratio", "gauge",
                "Share of each exchange's rate limit exdash allows itself (--share).");

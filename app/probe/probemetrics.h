@@ -20,7 +20,7 @@ class ProbeMetrics : public QObject
 {
     Q_OBJECT
 public:
-    // Request durations and phases, in seconds: 0.5 ms to 5 s in steps of at most 1.5×.
+    // Request durations and phases, in seconds: 0.5 ms to 5 s in a 1-1.5-2-3-5-7.5 series (steps of at most 1.67×).
     static const QList<double> &bucketBounds();
 
     explicit ProbeMetrics(QObject *parent = nullptr);

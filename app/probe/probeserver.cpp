@@ -11,6 +11,8 @@
 #include <QTcpSocket>
 #include <QTimer>
 
+#include <algorithm>
+#include <memory>
 #include <sys/socket.h>
 
 Q_LOGGING_CATEGORY(lcProbe, "exdash.probe", QtWarningMsg)
@@ -43,26 +45,40 @@ bool looksLikeRequestLine(const QByteArray &start)
     return words.size() == 3 && !words[0].isEmpty() && !words[1].isEmpty() && words[2].startsWith("HTTP/1.");
 }
 
-// What a client sends between two responses, counted as it arrives, and how long it has taken.
+// Open connections, in all and per client address: shared by the server and its guards, whichever goes first.
+struct ConnectionCounts
+{
+    int total = 0;
+    QHash<QHostAddress, int> perAddress;
+};
+
+// What a client sends for one request, counted as it arrives, and how long it takes.
 class ConnectionGuard : public QObject
 {
 public:
-    ConnectionGuard(QTcpSocket *socket, const ProbeLimits &limits, int *open)
+    ConnectionGuard(QTcpSocket *socket, const ProbeLimits &limits, std::shared_ptr<ConnectionCounts> counts)
         : QObject(socket)
         , m_socket(socket)
         , m_limits(limits)
-        , m_open(open)
+        , m_counts(std::move(counts))
+        , m_peer(socket->peerAddress())
     {
-        ++*m_open;
+        ++m_counts->total;
+        ++m_counts->perAddress[m_peer];
         // Connected before Qt HTTP Server's own slot: it sees each read's new bytes before the parser
         // consumes them.
         connect(socket, &QIODevice::readyRead, this, &ConnectionGuard::onReadyRead);
-        connect(socket, &QIODevice::bytesWritten, this, &ConnectionGuard::onResponseWritten);
+        connect(socket, &QIODevice::bytesWritten, this, &ConnectionGuard::onAnswerWritten);
         m_deadline.setSingleShot(true);
         connect(&m_deadline, &QTimer::timeout, this, &ConnectionGuard::onDeadline);
-        m_deadline.start(m_limits.requestTimeoutMs);
+        m_deadline.start(m_limits.requestTimeoutMs); // for the first request to begin
     }
-    ~ConnectionGuard() override { --*m_open; }
+    ~ConnectionGuard() override
+    {
+        --m_counts->total;
+        if (--m_counts->perAddress[m_peer] <= 0)
+            m_counts->perAddress.remove(m_peer);
+    }
 
 private:
     void onReadyRead()
@@ -73,23 +89,29 @@ private:
         }
         const bool requestStarts = m_unanswered == 0;
         m_unanswered += m_socket->bytesAvailable();
-        // Qt HTTP Server 6.4 closes on a request line it cannot parse without a word: answer it.
-        if (requestStarts && !looksLikeRequestLine(m_socket->peek(1024)))
-            refuse(400, "Bad Request", "not an HTTP/1.x request\n");
-        else if (m_unanswered > m_limits.maxRequestBytes)
+        if (requestStarts) {
+            // Each request has the whole timeout from its first byte, however long the connection sat idle.
+            m_deadline.start(m_limits.requestTimeoutMs);
+            // Qt HTTP Server 6.4 closes on a request line it cannot parse without a word: answer it.
+            if (!looksLikeRequestLine(m_socket->peek(1024))) {
+                refuse(400, "Bad Request", "not an HTTP/1.x request\n");
+                return;
+            }
+        }
+        if (m_unanswered > m_limits.maxRequestBytes)
             refuse(431, "Request Header Fields Too Large", "request over the probe's limit\n");
     }
-    void onResponseWritten()
+    void onAnswerWritten()
     {
         if (m_closing || m_socket->bytesToWrite() > 0)
             return;
         m_unanswered = 0;
-        m_deadline.start(m_limits.requestTimeoutMs);
+        m_deadline.start(m_limits.requestTimeoutMs); // for the next request to begin
     }
     void onDeadline()
     {
-        if (m_closing) {
-            m_socket->abort();
+        if (m_closing || m_socket->bytesToWrite() > 0) {
+            m_socket->abort(); // a client that does not read its answer (or the refusal) in time
             return;
         }
         if (m_unanswered == 0) {
@@ -104,7 +126,7 @@ private:
     // sends, so that the kernel does not reset the connection over unread bytes before the answer arrives.
     void refuse(int status, const char *reason, const QByteArray &body)
     {
-        qCInfo(lcProbe) << "refusing a request from" << m_socket->peerAddress() << status;
+        qCInfo(lcProbe) << "refusing a request from" << m_peer << status;
         m_closing = true;
         disconnect(m_socket, &QIODevice::readyRead, nullptr, nullptr);
         connect(m_socket, &QIODevice::readyRead, this, &ConnectionGuard::onReadyRead);
@@ -119,7 +141,8 @@ private:
 
     QTcpSocket *m_socket;
     ProbeLimits m_limits;
-    int *m_open;
+    std::shared_ptr<ConnectionCounts> m_counts;
+    QHostAddress m_peer;
     QTimer m_deadline;
     qint64 m_unanswered = 0;
     bool m_closing = false;
@@ -134,7 +157,7 @@ public:
         : QTcpServer(parent)
         , m_limits(limits)
     { }
-    int openConnections() const { return m_open; }
+    int openConnections() const { return m_counts->total; }
 
 protected:
     void incomingConnection(qintptr descriptor) override
@@ -144,8 +167,12 @@ protected:
             delete socket;
             return;
         }
-        if (m_open >= m_limits.maxConnections) {
-            qCWarning(lcProbe) << "refusing a connection over the limit of" << m_limits.maxConnections;
+        // Half the connections at most from one address: one client cannot lock Prometheus out.
+        const int perAddressLimit = std::max(1, m_limits.maxConnections / 2);
+        if (m_counts->total >= m_limits.maxConnections
+            || m_counts->perAddress.value(socket->peerAddress()) >= perAddressLimit) {
+            qCWarning(lcProbe) << "refusing a connection from" << socket->peerAddress() << "over the limit of"
+                               << m_limits.maxConnections << "in all and" << perAddressLimit << "per address";
             socket->write(plainResponse(503, "Service Unavailable", "too many connections\n"));
             socket->disconnectFromHost();
             connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
@@ -153,13 +180,13 @@ protected:
         }
         // The whole unanswered request fits; beyond it the socket stops reading and the guard answers.
         socket->setReadBufferSize(2 * m_limits.maxRequestBytes);
-        new ConnectionGuard(socket, m_limits, &m_open);
+        new ConnectionGuard(socket, m_limits, m_counts);
         addPendingConnection(socket);
     }
 
 private:
     ProbeLimits m_limits;
-    int m_open = 0;
+    std::shared_ptr<ConnectionCounts> m_counts = std::make_shared<ConnectionCounts>();
 };
 
 ProbeServer::ProbeServer(std::function<QByteArray()> metrics, std::function<ProbeHealth()> health,
