@@ -10,6 +10,7 @@
 #include <QEventLoop>
 #include <QFile>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -482,14 +483,32 @@ void tst_Exsim::commandLine()
     control.body = "none";
     QCOMPARE(call(&client, control).sample.httpStatus, 200);
     QCOMPARE(call(&client, info).sample.httpStatus, 200);
-    // And the round trip, from standard input.
-    exsim.write("rtt 5\nrtt fast\n");
+    // The market too: one asset's price, held where it is put.
+    HttpRequest price = control;
+    price.url = hyperliquidUrl.resolved(QUrl(QStringLiteral("/exsim/price")));
+    price.body = "ETH 2000";
+    QCOMPARE(call(&client, price).sample.httpStatus, 200);
+    const double mid = QJsonDocument::fromJson(call(&client, info).body)
+                           .object()
+                           .value(QStringLiteral("ETH"))
+                           .toString()
+                           .toDouble();
+    QVERIFY2(mid > 1990 && mid < 2010, qPrintable(QString::number(mid))); // within the basis
+    for (const QByteArray body : {"ETH -5", "NOPE 10", "ETH", "ETH nothing"}) {
+        price.body = body;
+        QCOMPARE(call(&client, price).sample.httpStatus, 400);
+    }
+    // And the round trip and prices, from standard input.
+    exsim.write("rtt 5\nrtt fast\nprice BTC 12345\nprice BTC release\nprice NOPE 1\n");
     QByteArray said;
     QVERIFY2(QTest::qWaitFor(
                  [&] {
                      said += exsim.readAllStandardError();
                      return said.contains("exsim: rtt 5 ms")
-                         && said.contains("not a command (rtt MS): rtt fast");
+                         && said.contains("not a command (rtt MS, price BASE PRICE|release): rtt fast")
+                         && said.contains("exsim: price BTC 12345")
+                         && said.contains("exsim: price BTC release")
+                         && said.contains("not a command (rtt MS, price BASE PRICE|release): price NOPE 1");
                  },
                  20'000),
              said.constData());

@@ -27,6 +27,7 @@ private slots:
     void initTestCase();
     void demoRefreshesEverything();
     void liveWithoutCredentialsReportsThem();
+    void alertsOfOneRefresh();
     void liveWaitsForRequestsOutsideTheRefresher();
     void setupErrors_data();
     void setupErrors();
@@ -81,6 +82,39 @@ void tst_OnceRunner::verifyRequest(const QJsonObject &r)
     // A reused connection has no connect+TLS phase.
     if (r.value(QLatin1String("reused")).toBool())
         QVERIFY2(phases.value(QLatin1String("connectMs")).toDouble() == 0, what.constData());
+}
+
+void tst_OnceRunner::alertsOfOneRefresh()
+{
+    // The demo: no alert, and the positions the liquidation rule cannot judge, named.
+    SessionConfig demo;
+    demo.exsim.rttMs = 0;
+    OnceRunner runner;
+    QJsonObject document;
+    QCOMPARE(runner.run(demo, &document, 20'000), 0);
+    QCOMPARE(document.value(QLatin1String("alerts")).toArray(), QJsonArray());
+    const QJsonArray notJudged = document.value(QLatin1String("positionsNotJudged")).toArray();
+    QVERIFY2(notJudged.contains(QStringLiteral(
+                 "BX BTCUSDT long: cross margin, no liquidation price (the whole account backs it)")),
+             QJsonDocument(notJudged).toJson().constData());
+
+    // Refused credentials: an open alert, critical, without the secret.
+    LiveExsim live;
+    QString error;
+    QVERIFY2(live.start(&error), qPrintable(error));
+    QCOMPARE(runner.run(live.configWithCredentials("not the secret"), &document, 20'000), 2);
+    const QJsonArray alerts = document.value(QLatin1String("alerts")).toArray();
+    QCOMPARE(alerts.size(), 1);
+    const QJsonObject alert = alerts.first().toObject();
+    QCOMPARE(alert.value(QLatin1String("kind")).toString(), QStringLiteral("exchange"));
+    QCOMPARE(alert.value(QLatin1String("subject")).toString(), QStringLiteral("bitunix"));
+    QCOMPARE(alert.value(QLatin1String("severity")).toString(), QStringLiteral("critical"));
+    QCOMPARE(alert.value(QLatin1String("summary")).toString(),
+             QStringLiteral("Bitunix refuses the credentials"));
+    QVERIFY(alert.value(QLatin1String("resolvedAt")).isNull());
+    QVERIFY(!QJsonDocument(document).toJson().contains("not the secret"));
+    QVERIFY(OnceRunner::summary(document).contains(
+        QStringLiteral("Alert (critical): Bitunix refuses the credentials")));
 }
 
 void tst_OnceRunner::demoRefreshesEverything()
@@ -321,7 +355,9 @@ void tst_OnceRunner::executableJson()
     QVERIFY(document.isObject());
     QStringList keys = document.object().keys();
     keys.sort();
-    QCOMPARE(keys, (QStringList {"accounts", "errors", "mode", "positions", "requests", "tickers"}));
+    QCOMPARE(keys,
+             (QStringList {"accounts", "alerts", "errors", "mode", "positions", "positionsNotJudged",
+                           "requests", "tickers"}));
     QCOMPARE(document[QLatin1String("mode")].toString(), QStringLiteral("demo"));
     QVERIFY(document[QLatin1String("errors")].toArray().isEmpty());
     QCOMPARE(document[QLatin1String("positions")].toArray().size(), 8);

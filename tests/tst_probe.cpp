@@ -1,9 +1,13 @@
+#include "alerts/alertmonitor.h"
 #include "probe/probe.h"
 #include "refresh/session.h"
 #include "sim/exsimthread.h"
 
 #include "rawhttp.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
@@ -29,6 +33,7 @@ private slots:
     void withoutProbeAccountNoAccountIsFetched();
     void withProbeAccountTheAccountIsExported();
     void healthSaysWhatIsLate();
+    void openAlertsAreServedAndCounted();
     void badInputDoesNotDisturbTheRefresher();
     void theExecutableStopsCleanly_data();
     void theExecutableStopsCleanly();
@@ -173,6 +178,7 @@ void tst_Probe::labelValuesAreBounded()
          QRegularExpression(QStringLiteral("^OpenSSL [0-9a-z. ]+$"),
                             QRegularExpression::CaseInsensitiveOption)},
         {QStringLiteral("mode"), QRegularExpression(QStringLiteral("^(demo|live)$"))},
+        {QStringLiteral("severity"), QRegularExpression(QStringLiteral("^(warning|critical)$"))},
         {QStringLiteral("reuse"), QRegularExpression(QStringLiteral("^(pooled|no-reuse|interleaved)$"))},
     };
     const QRegularExpression pair(QStringLiteral("([a-z_]+)=\"([^\"]*)\""));
@@ -291,6 +297,41 @@ void tst_Probe::healthSaysWhatIsLate()
              qPrintable(health.text));
     QVERIFY2(health.text.contains(QStringLiteral("(limit %1 s)").arg(3 * tickers / 1000.0, 0, 'f', 1)),
              qPrintable(health.text));
+}
+
+void tst_Probe::openAlertsAreServedAndCounted()
+{
+    const std::unique_ptr<Probe> probe = startedProbe(/*accountData=*/true);
+    QVERIFY(probe);
+    RawResponse alerts = rawRequest(probe->port(), "GET /alerts HTTP/1.1\r\n\r\n");
+    QCOMPARE(alerts.status, 200);
+    QCOMPARE(alerts.header("Content-Type"), QByteArray("application/json"));
+    QCOMPARE(alerts.body, QByteArray(R"({"alerts":[]})"));
+    QVERIFY(metricsOf(*probe).contains(R"(exdash_alerts_open{kind="liquidation",severity="warning"} 0)"));
+
+    // SOL held 3 % above the demo's Bitunix SOLUSDT long's liquidation price.
+    double liquidation = 0;
+    connect(probe->session()->bitunix(), &ExchangeClient::positionsUpdated, this,
+            [&](Exchange, const QList<Position> &list) {
+                for (const Position &p : list) {
+                    if (p.symbol == QLatin1String("SOLUSDT") && p.liquidationPrice.isValid())
+                        liquidation = p.liquidationPrice.value;
+                }
+            });
+    QVERIFY(QTest::qWaitFor([&] { return liquidation > 0; }, 30'000));
+    dynamic_cast<ExsimThread *>(probe->session()->demo())
+        ->holdPrice(QStringLiteral("SOL"), liquidation * 1.03);
+    QVERIFY(QTest::qWaitFor([&] { return !probe->alerts()->engine()->openAlerts().isEmpty(); }, 30'000));
+    alerts = rawRequest(probe->port(), "GET /alerts HTTP/1.1\r\n\r\n");
+    const QJsonArray open =
+        QJsonDocument::fromJson(alerts.body).object().value(QLatin1String("alerts")).toArray();
+    QCOMPARE(open.size(), 1);
+    QCOMPARE(open.first().toObject().value(QLatin1String("subject")).toString(),
+             QStringLiteral("bitunix SOLUSDT long"));
+    // The metric counts it without naming the symbol.
+    const QByteArray metrics = metricsOf(*probe);
+    QVERIFY(metrics.contains(R"(exdash_alerts_open{kind="liquidation",severity="warning"} 1)"));
+    QVERIFY(!metrics.contains("SOLUSDT"));
 }
 
 void tst_Probe::badInputDoesNotDisturbTheRefresher()

@@ -29,6 +29,7 @@ private slots:
     void pricesArePositiveAndSpread();
     void deterministicPerSeed();
     void exsimServesTheFullMarket();
+    void aHeldPriceStaysUntilReleased();
 
 private:
     struct Counts
@@ -369,6 +370,25 @@ void tst_SimMarket::exsimServesTheFullMarket()
         QVERIFY2(t.last.isValid() && t.last.value > 0, qPrintable(t.symbol));
     }
     QCOMPARE(seen.size(), parsed.value.size());
+}
+
+void tst_SimMarket::aHeldPriceStaysUntilReleased()
+{
+    SimMarket market(7);
+    QVERIFY(market.holdPrice(QStringLiteral("BTC"), 12345));
+    const double otherBefore = market.byName(QStringLiteral("ETH"))->price;
+    for (int i = 0; i < 100; ++i)
+        market.tick(1);
+    QCOMPARE(market.byName(QStringLiteral("BTC"))->price, 12345.0);
+    QVERIFY(market.byName(QStringLiteral("ETH"))->price != otherBefore); // the rest moves on
+    QVERIFY(market.releasePrice(QStringLiteral("BTC")));
+    market.tick(1);
+    QVERIFY(market.byName(QStringLiteral("BTC"))->price != 12345.0);
+    QVERIFY(!market.holdPrice(QStringLiteral("NOPE"), 1));
+    QVERIFY(!market.holdPrice(QStringLiteral("BTC"), 0));
+    QVERIFY(!market.holdPrice(QStringLiteral("BTC"), -1));
+    QVERIFY(!market.holdPrice(QStringLiteral("BTC"), std::nan("")));
+    QVERIFY(!market.releasePrice(QStringLiteral("NOPE")));
 }
 
 QTEST_GUILESS_MAIN(tst_SimMarket)

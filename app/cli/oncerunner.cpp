@@ -1,7 +1,10 @@
 #include "oncerunner.h"
 
+#include "alerts/alertmonitor.h"
+
 #include "sim/exsimthread.h"
 
+#include <QDateTime>
 #include <QEventLoop>
 #include <QJsonArray>
 #include <QTextStream>
@@ -123,6 +126,11 @@ int OnceRunner::run(const SessionConfig &config, QJsonObject *document, int time
     connect(session.http(), &HttpClient::sampleReady, this,
             [&requests](const RequestSample &s) { requests.append(toJson(s)); });
 
+    // What the rules say of this one refresh: the positions' distances to liquidation, the exchanges' errors
+    // (latency and reuse need a window of calls, which one refresh is not).
+    AlertMonitor alerts(&session, nullptr);
+    alerts.start();
+
     QEventLoop loop;
     auto maybeDone = [&session, &loop] {
         if (session.refresher()->inFlight() == 0 && session.http()->inFlight() == 0)
@@ -144,6 +152,12 @@ int OnceRunner::run(const SessionConfig &config, QJsonObject *document, int time
                          {QStringLiteral("message"),
                           QStringLiteral("the refresh did not finish within %1 ms").arg(timeoutMs)}});
 
+    alerts.stop();
+    alerts.evaluate(QDateTime::currentMSecsSinceEpoch());
+    QJsonArray alertArray;
+    for (const Alert &alert : alerts.engine()->openAlerts())
+        alertArray.append(toJson(alert));
+
     QJsonArray tickerArray, positionArray, accountArray;
     for (const auto &[e, list] : tickers)
         for (const Ticker &t : list)
@@ -153,12 +167,15 @@ int OnceRunner::run(const SessionConfig &config, QJsonObject *document, int time
             positionArray.append(toJson(p));
     for (const auto &[e, a] : accounts)
         accountArray.append(toJson(a));
-    *document = {{QStringLiteral("mode"), config.demo ? QStringLiteral("demo") : QStringLiteral("live")},
-                 {QStringLiteral("tickers"), tickerArray},
-                 {QStringLiteral("positions"), positionArray},
-                 {QStringLiteral("accounts"), accountArray},
-                 {QStringLiteral("requests"), requests},
-                 {QStringLiteral("errors"), errors}};
+    *document = {
+        {QStringLiteral("mode"), config.demo ? QStringLiteral("demo") : QStringLiteral("live")},
+        {QStringLiteral("tickers"), tickerArray},
+        {QStringLiteral("positions"), positionArray},
+        {QStringLiteral("accounts"), accountArray},
+        {QStringLiteral("requests"), requests},
+        {QStringLiteral("errors"), errors},
+        {QStringLiteral("alerts"), alertArray},
+        {QStringLiteral("positionsNotJudged"), QJsonArray::fromStringList(alerts.skippedPositions())}};
     return errors.isEmpty() ? 0 : 2;
 }
 
@@ -203,6 +220,12 @@ QString OnceRunner::summary(const QJsonObject &document)
         out << "Error: " << e.value(QStringLiteral("exchange")).toString() << ' '
             << e.value(QStringLiteral("kind")).toString() << ": "
             << e.value(QStringLiteral("message")).toString() << '\n';
+    }
+    for (const QJsonValue &v : document.value(QStringLiteral("alerts")).toArray()) {
+        const QJsonObject alert = v.toObject();
+        out << "Alert (" << alert.value(QStringLiteral("severity")).toString()
+            << "): " << alert.value(QStringLiteral("summary")).toString() << ": "
+            << alert.value(QStringLiteral("values")).toString() << '\n';
     }
     return text;
 }

@@ -7,6 +7,8 @@
 
 #include <memory>
 
+class AlertMonitor;
+class LatencyLog;
 class Session;
 
 // `exdash --probe`: a started Session, refreshing without a window, with its metrics and health served over
@@ -16,6 +18,7 @@ class Probe : public QObject
     Q_OBJECT
 public:
     static constexpr quint16 defaultPort = 9469;
+    static constexpr int logCapacity = 10'000;
 
     explicit Probe(QObject *parent = nullptr);
     ~Probe() override;
@@ -28,10 +31,13 @@ public:
     Session *session() { return m_session.get(); }
     ProbeMetrics *metrics() { return m_metrics.get(); }
     ProbeServer *server() { return m_server.get(); }
+    AlertMonitor *alerts() { return m_alerts.get(); }
     quint16 port() const { return m_server ? m_server->port() : 0; }
 
 private:
     std::unique_ptr<Session> m_session;
+    std::unique_ptr<LatencyLog> m_log; // the alert rules' window of calls
+    std::unique_ptr<AlertMonitor> m_alerts;
     std::unique_ptr<ProbeMetrics> m_metrics;
     std::unique_ptr<ProbeServer> m_server;
 };

@@ -1,5 +1,6 @@
 #include "probemetrics.h"
 
+#include "alerts/alerts.h"
 #include "refresh/session.h"
 
 #include <QDateTime>
@@ -214,6 +215,21 @@ QByteArray ProbeMetrics::text(qint64 nowMs) const
     writeFeeds(out, nowMs);
     if (m_accountMetrics)
         writeAccounts(out);
+    if (m_alerts) {
+        out.family(
+            "exdash_alerts_open", "gauge",
+            "Alerts open now, by kind (liquidation, exchange, latency, reuse, equity) and severity; their "
+            "details at /alerts.");
+        for (AlertKind kind : allAlertKinds) {
+            for (AlertSeverity severity : {AlertSeverity::Warning, AlertSeverity::Critical}) {
+                int open = 0;
+                for (const Alert &alert : m_alerts->openAlerts())
+                    open += alert.kind == kind && alert.severity == severity ? 1 : 0;
+                out.sample("exdash_alerts_open", {QStringLiteral("kind"), QStringLiteral("severity")},
+                           {nameOf(kind), nameOf(severity)}, open);
+            }
+        }
+    }
     writeProcess(out);
     return out.text();
 }

@@ -8,6 +8,7 @@
 
 #include <array>
 
+class AlertEngine;
 class Session;
 class Refresher;
 
@@ -20,7 +21,8 @@ class ProbeMetrics : public QObject
 {
     Q_OBJECT
 public:
-    // Request durations and phases, in seconds: 0.5 ms to 5 s in a 1-1.5-2-3-5-7.5 series (steps of at most 1.67×).
+    // Request durations and phases, in seconds: 0.5 ms to 5 s in a 1-1.5-2-3-5-7.5 series (steps of at
+    // most 1.67×).
     static const QList<double> &bucketBounds();
 
     explicit ProbeMetrics(QObject *parent = nullptr);
@@ -28,6 +30,8 @@ public:
     // Records what the session's HttpClient and clients report from now on; the gauges read its Refresher
     // at each scrape. accountMetrics: equity, uPnL and positions too.
     void watch(Session *session, bool accountMetrics);
+    // The open alerts, counted by kind and severity at each scrape.
+    void setAlerts(const AlertEngine *alerts) { m_alerts = alerts; }
 
     void record(const RequestSample &sample);
     void recordFetch(Exchange exchange, DataKind kind, const FetchError &error);
@@ -43,6 +47,7 @@ private:
     void writeAccounts(ExpositionWriter &out) const;
 
     Session *m_session = nullptr;
+    const AlertEngine *m_alerts = nullptr;
     bool m_accountMetrics = false;
     LabelledSeries<Histogram> m_durations; // exchange, endpoint, host, arm, connection
     LabelledSeries<Histogram> m_phases; // exchange, host, arm, phase

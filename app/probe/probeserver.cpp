@@ -190,7 +190,7 @@ private:
 };
 
 ProbeServer::ProbeServer(std::function<QByteArray()> metrics, std::function<ProbeHealth()> health,
-                         ProbeLimits limits, QObject *parent)
+                         ProbeLimits limits, std::function<QByteArray()> alerts, QObject *parent)
     : QObject(parent)
     , m_http(std::make_unique<QHttpServer>())
     , m_tcp(new GuardedTcpServer(limits, this))
@@ -217,6 +217,14 @@ ProbeServer::ProbeServer(std::function<QByteArray()> metrics, std::function<Prob
                                    h.healthy ? QHttpServerResponse::StatusCode::Ok
                                              : QHttpServerResponse::StatusCode::ServiceUnavailable);
     });
+    if (alerts) {
+        m_http->route(QStringLiteral("/alerts"),
+                      [alerts, methodNotAllowed](const QHttpServerRequest &request) {
+                          if (request.method() != QHttpServerRequest::Method::Get)
+                              return methodNotAllowed(request);
+                          return QHttpServerResponse(QByteArrayLiteral("application/json"), alerts());
+                      });
+    }
     m_http->setMissingHandler([](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
         const QByteArray body = request.method() == QHttpServerRequest::Method::Head
             ? QByteArray()

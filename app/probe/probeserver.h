@@ -29,8 +29,9 @@ class ProbeServer : public QObject
 {
     Q_OBJECT
 public:
+    // alerts: the JSON of `GET /alerts`; without it, that path is 404 like any other.
     ProbeServer(std::function<QByteArray()> metrics, std::function<ProbeHealth()> health,
-                ProbeLimits limits = {}, QObject *parent = nullptr);
+                ProbeLimits limits = {}, std::function<QByteArray()> alerts = {}, QObject *parent = nullptr);
     ~ProbeServer() override;
 
     bool listen(const QHostAddress &address, quint16 port, QString *error);

@@ -159,7 +159,20 @@ WanLink *Exsim::link(SimExchange exchange) const
 
 std::optional<SimResponse> Exsim::control(SimExchange exchange, const SimRequest &request)
 {
-    // A back door for scripts driving a stand-alone exsim: POST /exsim/fault with NAME[:ARG] (or "none").
+    // A back door for scripts driving a stand-alone exsim: POST /exsim/fault with NAME[:ARG] (or "none"),
+    // POST /exsim/price with "BASE PRICE" (held there) or "BASE release".
+    if (request.path() == "/exsim/price") {
+        if (request.method != "POST")
+            return SimResponse::text("POST BASE PRICE or BASE release to move the market", 405);
+        const QList<QByteArray> words = request.body.simplified().split(' ');
+        const QString base = QString::fromUtf8(words.value(0));
+        bool ok = false;
+        const double price = words.value(1).toDouble(&ok);
+        const bool done =
+            words.value(1) == "release" ? m_market.releasePrice(base) : ok && m_market.holdPrice(base, price);
+        return done ? SimResponse::text(request.body.simplified(), 200)
+                    : SimResponse::text("not BASE PRICE (above 0) or BASE release for a listed asset", 400);
+    }
     if (request.path() != "/exsim/fault")
         return std::nullopt;
     if (request.method != "POST")

@@ -46,7 +46,10 @@ int main(int argc, char *argv[])
         "past 1200 weight per minute, Bitunix code 10006 past 10 requests per second per endpoint "
         "(--no-rate-limits turns them off, for benchmarks that send as fast as they can).\n"
         "Prints one JSON line (base URLs, CA file, demo credentials and address, whether rate limits are "
-        "enforced), then serves until killed. A line \"rtt MS\" on its standard input sets the round trip."));
+        "enforced), then serves until killed. With --commands, a line \"rtt MS\" on its standard input sets "
+        "the round trip and \"price BASE PRICE\" holds an asset's price (\"price BASE release\" lets it "
+        "move); "
+        "POST /exsim/price with \"BASE PRICE\" does the same over HTTP."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption rtt(QStringLiteral("rtt"),
@@ -89,8 +92,9 @@ int main(int argc, char *argv[])
                        "code 10006 past it)."));
     const QCommandLineOption commandsOption(
         QStringLiteral("commands"),
-        QStringLiteral("Read commands from standard input, one a line (\"rtt MS\" sets the round trip), and "
-                       "exit when it ends: for a parent process, so that exsim ends with it."));
+        QStringLiteral(
+            "Read commands from standard input, one a line (\"rtt MS\", \"price BASE PRICE|release\"), and "
+            "exit when it ends: for a parent process, so that exsim ends with it."));
     parser.addOptions({rtt, jitter, serverMs, noH2, keepAlive, maxRequests, fault, bitunixPort,
                        hyperliquidPort, seed, fullMarket, noRateLimits, commandsOption});
     parser.process(app);
@@ -181,8 +185,14 @@ int main(int argc, char *argv[])
                 if (words.value(0) == "rtt" && ok && ms >= 0 && ms <= 10'000) {
                     exsim.setRttMs(ms);
                     std::fprintf(stderr, "exsim: rtt %g ms\n", ms);
+                } else if (words.value(0) == "price" && words.size() == 3
+                           && (words[2] == "release"
+                                   ? exsim.market().releasePrice(QString::fromUtf8(words[1]))
+                                   : exsim.market().holdPrice(QString::fromUtf8(words[1]),
+                                                              words[2].toDouble()))) {
+                    std::fprintf(stderr, "exsim: price %s %s\n", words[1].constData(), words[2].constData());
                 } else
-                    std::fprintf(stderr, "exsim: not a command (rtt MS): %s\n",
+                    std::fprintf(stderr, "exsim: not a command (rtt MS, price BASE PRICE|release): %s\n",
                                  pendingInput.left(end).constData());
             }
         });

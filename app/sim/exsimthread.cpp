@@ -62,6 +62,22 @@ void ExsimThread::setFault(SimExchange exchange, const Fault &fault)
                                   [exsim = m_exsim, exchange, fault] { exsim->setFault(exchange, fault); });
 }
 
+void ExsimThread::holdPrice(const QString &base, double price)
+{
+    if (m_exsim)
+        QMetaObject::invokeMethod(
+            m_exsim, [exsim = m_exsim, base, price] { exsim->market().holdPrice(base, price); },
+            Qt::BlockingQueuedConnection);
+}
+
+void ExsimThread::releasePrice(const QString &base)
+{
+    if (m_exsim)
+        QMetaObject::invokeMethod(
+            m_exsim, [exsim = m_exsim, base] { exsim->market().releasePrice(base); },
+            Qt::BlockingQueuedConnection);
+}
+
 double ExsimThread::cpuMs() const
 {
     timespec spent {};

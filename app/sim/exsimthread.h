@@ -24,6 +24,9 @@ public:
     // Thread-safe; take effect for what is sent from now on.
     void setRttMs(double ms) override;
     void setFault(SimExchange exchange, const Fault &fault);
+    // SimMarket::holdPrice and releasePrice, in exsim's thread; they take effect before the next answer.
+    void holdPrice(const QString &base, double price);
+    void releasePrice(const QString &base);
 
     double cpuMs() const override; // of the simulator's thread
 

@@ -322,7 +322,9 @@ void SimMarket::tick(double seconds)
         if (in.delisted)
             continue;
         // Ten times the nominal volatility: a calm market is a dull demo.
-        in.price *= std::exp(10 * in.volatility * std::sqrt(seconds) * normal());
+        const double step = std::exp(10 * in.volatility * std::sqrt(seconds) * normal());
+        if (!in.held)
+            in.price *= step;
         in.high24h = std::max(in.high24h, in.price);
         in.low24h = std::min(in.low24h, in.price);
         in.baseVolume24h *= 1 + 0.001 * normal() * std::sqrt(seconds);
@@ -340,6 +342,33 @@ const SimInstrument *SimMarket::bySymbol(const QString &bitunixSymbol) const
             return &in;
     }
     return nullptr;
+}
+
+bool SimMarket::holdPrice(const QString &base, double price)
+{
+    if (!(price > 0) || !std::isfinite(price))
+        return false;
+    for (SimInstrument &in : m_instruments) {
+        if (in.base != base || in.delisted)
+            continue;
+        in.price = price;
+        in.high24h = std::max(in.high24h, price);
+        in.low24h = std::min(in.low24h, price);
+        in.held = true;
+        return true;
+    }
+    return false;
+}
+
+bool SimMarket::releasePrice(const QString &base)
+{
+    for (SimInstrument &in : m_instruments) {
+        if (in.base == base) {
+            in.held = false;
+            return true;
+        }
+    }
+    return false;
 }
 
 const SimInstrument *SimMarket::byName(const QString &hyperliquidName) const

@@ -31,6 +31,7 @@ struct SimInstrument
     double bitunixBasis = 0;
     double hyperliquidBasis = 0;
     double volatility = 0; // per sqrt(second)
+    bool held = false; // the price stays where a test or a script put it (holdPrice) until released
 
     double bitunixMark() const { return price * contractUnit * (1 + bitunixBasis); }
     double hyperliquidMark() const { return price * contractUnit * (1 + hyperliquidBasis); }
@@ -59,6 +60,10 @@ public:
     const QList<SimInstrument> &instruments() const { return m_instruments; }
     const SimInstrument *bySymbol(const QString &bitunixSymbol) const;
     const SimInstrument *byName(const QString &hyperliquidName) const;
+    // Puts one asset ("BTC") at `price` per base unit and keeps it there, the rest of the market moving on;
+    // false for an unknown asset or a price that is not positive.
+    bool holdPrice(const QString &base, double price);
+    bool releasePrice(const QString &base);
     double normal() { return m_normal(m_random); }
 
 private:
