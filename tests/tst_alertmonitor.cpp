@@ -19,6 +19,7 @@ class tst_AlertMonitor : public QObject
 private slots:
     void init();
     void cleanup();
+    void startsWithTheSessionsSettings();
     void liquidationFiresOnceAndResolvesOnce();
     void aStalledExchangeFiresOnceAndResolvesOnce();
     void aSlowLinkFiresOncePerHostAndResolves();
@@ -97,6 +98,24 @@ int tst_AlertMonitor::resolvedOf(AlertKind kind) const
 {
     return int(std::count_if(m_resolved.begin(), m_resolved.end(),
                              [kind](const Alert &a) { return a.kind == kind; }));
+}
+
+void tst_AlertMonitor::startsWithTheSessionsSettings()
+{
+    SessionConfig config;
+    config.exsim.rttMs = 0;
+    config.alerts.liquidationDistancePct = 7;
+    config.alerts.silenced = {AlertKind::Reuse};
+    Session session(exsimStarter());
+    QString error;
+    QVERIFY2(session.start(config, &error), qPrintable(error));
+    AlertMonitor monitor(&session, nullptr);
+    QVERIFY(monitor.settings() == config.alerts);
+    // Invalid settings are refused: the monitor keeps what it had.
+    AlertSettings bad;
+    bad.minCalls = 0;
+    monitor.setSettings(bad);
+    QVERIFY(monitor.settings() == config.alerts);
 }
 
 void tst_AlertMonitor::liquidationFiresOnceAndResolvesOnce()

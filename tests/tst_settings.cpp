@@ -20,6 +20,7 @@ private slots:
     void init();
     void cleanup();
     void defaults();
+    void alertSettingsRoundTripAndAreValidated();
     void setterRoundTrips_data();
     void setterRoundTrips();
     void sameValueIsNoChange_data();
@@ -69,6 +70,55 @@ void tst_Settings::cleanup()
     qunsetenv("BITUNIX_API_SECRET");
     m_stores.clear();
     m_dir.reset();
+}
+
+void tst_Settings::alertSettingsRoundTripAndAreValidated()
+{
+    auto settings = open();
+    QVERIFY(settings->alertSettings() == AlertSettings());
+    AlertSettings mine;
+    mine.liquidationDistancePct = 7.5;
+    mine.failuresInARow = 5;
+    mine.slowP95Ms = 400;
+    mine.latencyWindowS = 120;
+    mine.reuseCollapseShare = 0.6;
+    mine.minCalls = 20;
+    mine.equityEnabled = true;
+    mine.equityDropPct = 3;
+    mine.equityWindowMinutes = 30;
+    mine.quietS = 60;
+    mine.silenced = {AlertKind::Latency, AlertKind::Reuse};
+    QSignalSpy changed(settings.get(), &Settings::changed);
+    QVERIFY(settings->setAlertSettings(mine));
+    QCOMPARE(changed.count(), 1);
+    QVERIFY(settings->setAlertSettings(mine)); // the same again: no change
+    QCOMPARE(changed.count(), 1);
+    settings->sync();
+    QVERIFY(reopen()->alertSettings() == mine);
+
+    // Nonsense is refused, with the reason, and nothing is stored.
+    AlertSettings bad = mine;
+    bad.latencyWindowS = 0;
+    QString problem;
+    QVERIFY(!settings->setAlertSettings(bad, &problem));
+    QCOMPARE(problem, QStringLiteral("the latency window must be 1 s or more"));
+    QVERIFY(reopen()->alertSettings() == mine);
+
+    // A file edited into nonsense reads back as the defaults; unknown silenced names are ignored.
+    {
+        QSettings file(m_file, QSettings::IniFormat);
+        file.setValue(QStringLiteral("alerts/silenced"),
+                      QStringList {QStringLiteral("latency"), QStringLiteral("bogus")});
+        file.sync();
+    }
+    QCOMPARE(reopen()->alertSettings().silenced, (QSet<AlertKind> {AlertKind::Latency}));
+    {
+        QSettings file(m_file, QSettings::IniFormat);
+        file.setValue(QStringLiteral("alerts/slowP95Ms"), -3);
+        file.setValue(QStringLiteral("alerts/quietS"), QStringLiteral("soon"));
+        file.sync();
+    }
+    QVERIFY(reopen()->alertSettings() == AlertSettings());
 }
 
 std::unique_ptr<Settings> tst_Settings::open()

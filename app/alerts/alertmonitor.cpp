@@ -11,6 +11,7 @@ AlertMonitor::AlertMonitor(Session *session, const LatencyLog *log, QObject *par
     , m_log(log)
     , m_clock([] { return QDateTime::currentMSecsSinceEpoch(); })
 {
+    setSettings(session->config().alerts);
     m_engine.setQuietMs(qint64(m_settings.quietS) * 1000);
     m_timer.setInterval(intervalMs);
     connect(&m_timer, &QTimer::timeout, this, [this] { evaluate(m_clock()); });

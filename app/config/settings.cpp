@@ -4,6 +4,8 @@
 #include "exchanges/hyperliquid/hyperliquidclient.h"
 #include "refresh/pollplan.h"
 
+#include <cmath>
+
 namespace {
 
 const QString shareKey = QStringLiteral("refresh/sharePercent");
@@ -130,6 +132,72 @@ void Settings::setSharePercent(int percent)
 {
     const int clamped = PollPlan::clampShare(percent);
     set(shareKey, clamped, clamped != sharePercent());
+}
+
+namespace {
+const QString alertsGroup = QStringLiteral("alerts/");
+} // namespace
+
+AlertSettings Settings::alertSettings() const
+{
+    const AlertSettings defaults;
+    AlertSettings s;
+    const auto number = [this](const char *key, double fallback) {
+        bool ok = false;
+        const double value = m_store->value(alertsGroup + QLatin1String(key), fallback).toDouble(&ok);
+        return ok ? value : std::nan("");
+    };
+    // Not a whole number: -1, which no integer setting accepts.
+    const auto integer = [this](const char *key, int fallback) {
+        bool ok = false;
+        const int value = m_store->value(alertsGroup + QLatin1String(key), fallback).toInt(&ok);
+        return ok ? value : -1;
+    };
+    s.liquidationDistancePct = number("liquidationDistancePct", defaults.liquidationDistancePct);
+    s.failuresInARow = integer("failuresInARow", defaults.failuresInARow);
+    s.slowP95Ms = number("slowP95Ms", defaults.slowP95Ms);
+    s.latencyWindowS = integer("latencyWindowS", defaults.latencyWindowS);
+    s.reuseCollapseShare = number("reuseCollapseShare", defaults.reuseCollapseShare);
+    s.minCalls = integer("minCalls", defaults.minCalls);
+    s.equityEnabled =
+        m_store->value(alertsGroup + QLatin1String("equityEnabled"), defaults.equityEnabled).toBool();
+    s.equityDropPct = number("equityDropPct", defaults.equityDropPct);
+    s.equityWindowMinutes = integer("equityWindowMinutes", defaults.equityWindowMinutes);
+    s.quietS = integer("quietS", defaults.quietS);
+    for (const QString &name : m_store->value(alertsGroup + QLatin1String("silenced")).toStringList()) {
+        for (AlertKind kind : allAlertKinds) {
+            if (nameOf(kind) == name)
+                s.silenced.insert(kind);
+        }
+    }
+    // A file edited by hand into nonsense: the defaults, whole.
+    return s.isValid() ? s : defaults;
+}
+
+bool Settings::setAlertSettings(const AlertSettings &s, QString *problem)
+{
+    if (!s.isValid(problem))
+        return false;
+    if (s == alertSettings())
+        return true;
+    m_store->setValue(alertsGroup + QLatin1String("liquidationDistancePct"), s.liquidationDistancePct);
+    m_store->setValue(alertsGroup + QLatin1String("failuresInARow"), s.failuresInARow);
+    m_store->setValue(alertsGroup + QLatin1String("slowP95Ms"), s.slowP95Ms);
+    m_store->setValue(alertsGroup + QLatin1String("latencyWindowS"), s.latencyWindowS);
+    m_store->setValue(alertsGroup + QLatin1String("reuseCollapseShare"), s.reuseCollapseShare);
+    m_store->setValue(alertsGroup + QLatin1String("minCalls"), s.minCalls);
+    m_store->setValue(alertsGroup + QLatin1String("equityEnabled"), s.equityEnabled);
+    m_store->setValue(alertsGroup + QLatin1String("equityDropPct"), s.equityDropPct);
+    m_store->setValue(alertsGroup + QLatin1String("equityWindowMinutes"), s.equityWindowMinutes);
+    m_store->setValue(alertsGroup + QLatin1String("quietS"), s.quietS);
+    QStringList silenced;
+    for (AlertKind kind : allAlertKinds) {
+        if (s.silenced.contains(kind))
+            silenced.append(nameOf(kind));
+    }
+    m_store->setValue(alertsGroup + QLatin1String("silenced"), silenced);
+    emit changed(QStringLiteral("alerts"));
+    return true;
 }
 
 int Settings::demoRttMs() const

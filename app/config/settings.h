@@ -1,5 +1,6 @@
 #pragma once
 
+#include "alerts/alerts.h"
 #include "net/reusemode.h"
 
 #include <QObject>
@@ -45,6 +46,11 @@ public:
     void setDemoRttMs(int ms);
     ReuseMode reuseMode() const;
     void setReuseMode(ReuseMode mode);
+    // The alert thresholds; the defaults when nothing (or something invalid) is stored.
+    AlertSettings alertSettings() const;
+    // false (and nothing stored) when invalid; `problem` says why.
+    bool setAlertSettings(const AlertSettings &settings, QString *problem = nullptr);
+
     QString palette() const; // "system" (default), "light" or "dark"
     void setPalette(const QString &name); // anything else is "system"
 

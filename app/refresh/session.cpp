@@ -19,6 +19,7 @@ SessionConfig configFromSettings(const Settings &settings)
     config.watchlist = settings.watchlist();
     config.sharePercent = settings.sharePercent();
     config.reuse = settings.reuseMode();
+    config.alerts = settings.alertSettings();
     return config;
 }
 

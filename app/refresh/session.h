@@ -1,5 +1,6 @@
 #pragma once
 
+#include "alerts/alerts.h"
 #include "config/credentialstore.h"
 #include "exchanges/bitunix/bitunixclient.h"
 #include "exchanges/hyperliquid/hyperliquidclient.h"
@@ -29,6 +30,7 @@ struct SessionConfig
     // false: no credentials at all, so positions and account are never fetched (the probe without
     // --probe-account).
     bool accountData = true;
+    AlertSettings alerts; // what an AlertMonitor over this session starts with
 };
 
 class Settings;
